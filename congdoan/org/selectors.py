@@ -1,0 +1,43 @@
+"""Reads of the hierarchy: as of a date (as it was) and restated to today's structure."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from congdoan.org.forest import Forest, Node, forest_as_of
+from congdoan.org.models import OrgEvent, Unit, UnitVersion
+
+
+def tree_as_of(as_of: dt.date) -> Forest:
+    """The whole hierarchy as it stood on `as_of`."""
+    return forest_as_of(as_of)
+
+
+def subtree_as_of(unit: Unit, as_of: dt.date) -> list[Node]:
+    """The unit and all units under it on `as_of`, parents first (empty if it did not exist)."""
+    forest = forest_as_of(as_of)
+    return [forest.nodes[i] for i in forest.subtree_ids(unit.pk)]
+
+
+def ancestors_as_of(unit: Unit, as_of: dt.date) -> list[Node]:
+    """The units above `unit` on `as_of`, nearest first."""
+    return forest_as_of(as_of).ancestors(unit.pk)
+
+
+def current_subtree(unit: Unit) -> QuerySet[Unit]:
+    """The unit and every unit, living or ended, whose history belongs under it today.
+
+    Ended units count under the unit that carried their history on (their successor, else
+    their last parent): the set to sum over when restating figures to today's structure.
+    """
+    return Unit.objects.filter(path__startswith=unit.path)
+
+
+def unit_versions(unit: Unit) -> QuerySet[UnitVersion]:
+    """The unit's name, kind and parent over time, oldest first."""
+    return unit.versions.select_related("parent", "event").order_by("valid_from")
+
+
+def unit_events(unit: Unit) -> QuerySet[OrgEvent]:
+    """The reorganisations that touched the unit, newest first."""
+    return unit.events.select_related("actor").order_by("-effective_on", "-id")
