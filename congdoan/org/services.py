@@ -25,7 +25,7 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 _KIND_LABELS = dict(UnitKind.choices)
 
 
-def _fail(message, code: str, **params) -> None:
+def _fail(message, code: str, /, **params) -> None:
     raise ValidationError(message, code=code, params=params)
 
 
@@ -344,6 +344,7 @@ def create_unit(
     unit = _create(code=code, name=name, kind=kind, parent=parent, on=on, event=event, actor=actor)
     if refresh:
         refresh_current_structure()
+        unit.refresh_from_db()
     return unit
 
 
