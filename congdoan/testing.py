@@ -1,4 +1,4 @@
-"""Test helpers: make_* factories and the shared users of every role (province, district, grassroots)."""
+"""Test helpers: make_* factories and shared users of every role."""
 
 import datetime as dt
 import itertools
@@ -29,8 +29,11 @@ def make_unit(
 
 def make_user(*, username: str, unit: Unit | None, role: str = Role.VIEWER, **extra) -> User:
     user = User.objects.create_user(
-        username=username, password=extra.pop("password", "test-pass-123"), unit=unit,
-        role=role, **extra,
+        username=username,
+        password=extra.pop("password", "test-pass-123"),
+        unit=unit,
+        role=role,
+        **extra,
     )
     return user
 
@@ -52,7 +55,7 @@ class Org:
         self.grassroots_b2 = make_unit(code="DB-2", name="CĐCS B2", parent=self.district_b)
 
     def refresh(self) -> "Org":
-        for name, value in vars(self).items():
+        for value in vars(self).values():
             if isinstance(value, Unit):
                 value.refresh_from_db()
         return self
@@ -63,18 +66,14 @@ class Users:
 
     def __init__(self, org: Org) -> None:
         self.admin = make_user(username="admin", unit=None, role=Role.ADMIN)
-        self.province_manager = make_user(
-            username="tinh", unit=org.province, role=Role.MANAGER
-        )
+        self.province_manager = make_user(username="tinh", unit=org.province, role=Role.MANAGER)
         self.district_manager = make_user(
             username="huyen_a", unit=org.district_a, role=Role.MANAGER
         )
         self.district_b_manager = make_user(
             username="huyen_b", unit=org.district_b, role=Role.MANAGER
         )
-        self.district_viewer = make_user(
-            username="xem_a", unit=org.district_a, role=Role.VIEWER
-        )
+        self.district_viewer = make_user(username="xem_a", unit=org.district_a, role=Role.VIEWER)
         self.district_approver = make_user(
             username="duyet_a", unit=org.district_a, role=Role.APPROVER
         )

@@ -3,10 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 
 DATE_REQUIRED = _("An effective date is required.")
-DATE_IN_FUTURE = _("The effective date %(date)s is after today; record a change once it has taken effect.")
-DATE_BEFORE_HISTORY = _("The effective date %(date)s is before %(start)s, when union history begins here.")
+DATE_IN_FUTURE = _(
+    "The effective date %(date)s is after today; record a change once it has taken effect."
+)
+DATE_BEFORE_HISTORY = _(
+    "The effective date %(date)s is before %(start)s, when union history begins here."
+)
 DATE_BEFORE_LAST_CHANGE = _(
-    "%(unit)s already has a change effective %(last)s; a new change must be effective on or after that date."
+    "%(unit)s already has a change effective %(last)s; "
+    "a new change must be effective on or after that date."
 )
 CODE_REQUIRED = _("A unit code is required.")
 CODE_INVALID = _("The unit code “%(code)s” may contain only letters, digits, “-”, “_” and “.”.")
@@ -26,7 +31,9 @@ MERGE_NEEDS_SOURCES = _("Choose at least one unit to merge.")
 MERGE_INTO_ITSELF = _("%(unit)s cannot be merged into itself.")
 MERGE_INTO_DESCENDANT = _("%(unit)s cannot be merged into %(target)s, which is inside it.")
 SPLIT_NEEDS_PARTS = _("A split needs at least two resulting units.")
-SPLIT_UNKNOWN_PART = _("%(child)s is assigned to %(part)s, which is not one of the resulting units.")
+SPLIT_UNKNOWN_PART = _(
+    "%(child)s is assigned to %(part)s, which is not one of the resulting units."
+)
 SPLIT_NOT_A_CHILD = _("%(child)s is not directly under %(unit)s on %(date)s.")
 DISSOLVE_HAS_CHILDREN = _(
     "%(unit)s still has %(count)s units under it on %(date)s; move or dissolve them first."

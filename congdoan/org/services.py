@@ -49,12 +49,7 @@ def check_effective_date(on: dt.date | None) -> dt.date:
 
 
 def _latest_version(unit: Unit) -> UnitVersion | None:
-    return (
-        UnitVersion.objects.select_for_update()
-        .filter(unit=unit)
-        .order_by("-valid_from")
-        .first()
-    )
+    return UnitVersion.objects.select_for_update().filter(unit=unit).order_by("-valid_from").first()
 
 
 def _version_for_change(unit: Unit, on: dt.date) -> UnitVersion:
@@ -105,7 +100,11 @@ def _check_parent(
         return
     parent_versions = list(parent.versions.order_by("valid_from"))
     current = next(
-        (v for v in parent_versions if v.valid_from <= on and (v.valid_to is None or v.valid_to > on)),
+        (
+            v
+            for v in parent_versions
+            if v.valid_from <= on and (v.valid_to is None or v.valid_to > on)
+        ),
         None,
     )
     if current is None:
@@ -128,9 +127,7 @@ def _check_parent(
 def _check_no_cycle(*, unit: Unit, parent: Unit, on: dt.date) -> None:
     # The parent's chain is checked on the effective date and on every later date the
     # structure changed, since the change stays in force across them.
-    later = set(
-        UnitVersion.objects.filter(valid_from__gt=on).values_list("valid_from", flat=True)
-    )
+    later = set(UnitVersion.objects.filter(valid_from__gt=on).values_list("valid_from", flat=True))
     for day in [on, *sorted(later)]:
         forest = forest_as_of(day, cached=False)
         chain = {parent.pk, *(n.id for n in forest.ancestors(parent.pk))}
@@ -138,9 +135,7 @@ def _check_no_cycle(*, unit: Unit, parent: Unit, on: dt.date) -> None:
             _fail(errors.CYCLE, "cycle", unit=unit, parent=parent)
 
 
-def _check_name_free(
-    *, unit: Unit | None, name: str, parent: Unit | None, on: dt.date
-) -> None:
+def _check_name_free(*, unit: Unit | None, name: str, parent: Unit | None, on: dt.date) -> None:
     clash = (
         UnitVersion.objects.filter(parent=parent, name_key=name_key(name))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
@@ -349,7 +344,9 @@ def create_unit(
 
 
 @transaction.atomic
-def rename_unit(*, actor, unit: Unit, name: str, on: dt.date, reason: str = "") -> Unit:
+def rename_unit(
+    *, actor, unit: Unit, name: str, on: dt.date, reason: str = "", refresh: bool = True
+) -> Unit:
     """Give the unit a new name from `on`; its code and history stay."""
     check_effective_date(on)
     name = nfc(name)
@@ -358,16 +355,23 @@ def rename_unit(*, actor, unit: Unit, name: str, on: dt.date, reason: str = "") 
     if _version_for_change(unit, on).name == name:
         _fail(errors.NOTHING_CHANGES, "nothing_changes", unit=unit)
     event = _new_event(
-        kind=OrgEvent.Kind.RENAME, on=on, actor=actor, reason=reason, summary=f"{unit.code} → {name}"
+        kind=OrgEvent.Kind.RENAME,
+        on=on,
+        actor=actor,
+        reason=reason,
+        summary=f"{unit.code} → {name}",
     )
     _apply_change(unit=unit, on=on, event=event, actor=actor, reason=reason, name=name)
-    refresh_current_structure()
+    if refresh:
+        refresh_current_structure()
     unit.refresh_from_db()
     return unit
 
 
 @transaction.atomic
-def move_unit(*, actor, unit: Unit, parent: Unit, on: dt.date, reason: str = "") -> Unit:
+def move_unit(
+    *, actor, unit: Unit, parent: Unit, on: dt.date, reason: str = "", refresh: bool = True
+) -> Unit:
     """Place the unit under another parent from `on`, with everything under it."""
     check_effective_date(on)
     if _version_for_change(unit, on).parent_id == parent.pk:
@@ -383,13 +387,16 @@ def move_unit(*, actor, unit: Unit, parent: Unit, on: dt.date, reason: str = "")
     )
     event.units.add(parent)
     _apply_change(unit=unit, on=on, event=event, actor=actor, reason=reason, parent=parent)
-    refresh_current_structure()
+    if refresh:
+        refresh_current_structure()
     unit.refresh_from_db()
     return unit
 
 
 @transaction.atomic
-def change_unit_kind(*, actor, unit: Unit, kind: str, on: dt.date, reason: str = "") -> Unit:
+def change_unit_kind(
+    *, actor, unit: Unit, kind: str, on: dt.date, reason: str = "", refresh: bool = True
+) -> Unit:
     """Reclassify the unit from `on` (e.g. a district federation becoming a commune union)."""
     check_effective_date(on)
     kind = _clean_kind(kind)
@@ -403,7 +410,8 @@ def change_unit_kind(*, actor, unit: Unit, kind: str, on: dt.date, reason: str =
         summary=f"{unit.code} → {kind}",
     )
     _apply_change(unit=unit, on=on, event=event, actor=actor, reason=reason, kind=kind)
-    refresh_current_structure()
+    if refresh:
+        refresh_current_structure()
     unit.refresh_from_db()
     return unit
 
@@ -494,6 +502,8 @@ def split_unit(
         reason=reason,
         summary=f"{unit.code} → {', '.join(part_codes)}",
     )
+    # The split belongs to the unit's history even when it keeps its code and name.
+    event.units.add(unit)
     keeps_unit = unit.code in part_codes
     result: dict[str, Unit] = {}
     for code, (_raw, name) in zip(part_codes, parts, strict=True):
@@ -523,7 +533,9 @@ def split_unit(
 
 
 @transaction.atomic
-def dissolve_unit(*, actor, unit: Unit, on: dt.date, reason: str = "") -> Unit:
+def dissolve_unit(
+    *, actor, unit: Unit, on: dt.date, reason: str = "", refresh: bool = True
+) -> Unit:
     """End the unit from `on` (its last day is the day before). Units under it must be gone."""
     check_effective_date(on)
     _version_for_change(unit, on)
@@ -532,7 +544,8 @@ def dissolve_unit(*, actor, unit: Unit, on: dt.date, reason: str = "") -> Unit:
         kind=OrgEvent.Kind.DISSOLVE, on=on, actor=actor, reason=reason, summary=unit.code
     )
     _end(unit=unit, on=on, event=event, actor=actor, successor=None)
-    refresh_current_structure()
+    if refresh:
+        refresh_current_structure()
     unit.refresh_from_db()
     return unit
 
@@ -592,7 +605,8 @@ def refresh_current_structure(units: Iterable[Unit] | None = None) -> int:
                 setattr(unit, f, wanted[f])
             changed.append(unit)
     Unit.objects.bulk_update(
-        changed, ["name", "kind", "parent", "starts_on", "ends_on", "is_active", "path", "depth"],
+        changed,
+        ["name", "kind", "parent", "starts_on", "ends_on", "is_active", "path", "depth"],
         batch_size=2000,
     )
     return len(changed)

@@ -56,9 +56,13 @@ def test_roles_decide_what_may_be_changed(users, org):
 
 
 def test_scope_follows_reorganisations(users, org):
-    services.move_unit(actor=None, unit=org.grassroots_b1, parent=org.district_a, on=dt.date(2024, 1, 1))
+    services.move_unit(
+        actor=None, unit=org.grassroots_b1, parent=org.district_a, on=dt.date(2024, 1, 1)
+    )
     assert visible(users.district_manager) == {"DA", "DA-1", "DA-2", "DB-1"}
-    services.merge_units(actor=None, sources=[org.district_b], into=org.district_a, on=dt.date(2025, 7, 1))
+    services.merge_units(
+        actor=None, sources=[org.district_b], into=org.district_a, on=dt.date(2025, 7, 1)
+    )
     # The merged district and its history now belong under district A.
     assert visible(users.district_manager) == {"DA", "DA-1", "DA-2", "DB", "DB-1", "DB-2"}
     # A user left at the ended district keeps sight of it alone, not of the units that

@@ -29,8 +29,9 @@ def apply(op, units, on, counter):
     unit, other = units[a % len(units)], units[b % len(units)]
     name = f"Đơn vị {name_no}"
     if kind == "create":
-        services.create_unit(actor=None, code=f"N{counter}", name=name, kind=unit.kind,
-                             parent=other, on=on)
+        services.create_unit(
+            actor=None, code=f"N{counter}", name=name, kind=unit.kind, parent=other, on=on
+        )
     elif kind == "rename":
         services.rename_unit(actor=None, unit=unit, name=name, on=on)
     elif kind == "move":
@@ -38,7 +39,12 @@ def apply(op, units, on, counter):
     elif kind == "merge":
         services.merge_units(actor=None, sources=[unit], into=other, on=on)
     elif kind == "split":
-        services.split_unit(actor=None, unit=unit, parts=[(f"S{counter}a", name), (f"S{counter}b", name + "b")], on=on)
+        services.split_unit(
+            actor=None,
+            unit=unit,
+            parts=[(f"S{counter}a", name), (f"S{counter}b", name + "b")],
+            on=on,
+        )
     else:
         services.dissolve_unit(actor=None, unit=unit, on=on)
 
@@ -73,7 +79,9 @@ def check_invariants():
             assert not unit.is_active and unit.ends_on is not None
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=st.lists(operation, min_size=1, max_size=12))
 def test_random_histories_keep_the_rules(db, ops):
     Unit.objects.all().update(parent=None, successor=None)

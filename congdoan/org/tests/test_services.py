@@ -22,14 +22,23 @@ def error_code(excinfo) -> str:
 
 
 def snapshot_counts():
-    return (Unit.objects.count(), UnitVersion.objects.count(), OrgEvent.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        Unit.objects.count(),
+        UnitVersion.objects.count(),
+        OrgEvent.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_create_records_version_event_and_audit(org):
     unit = services.create_unit(
-        actor=None, code="da-3", name="  CĐCS  A3 ", kind=UnitKind.GRASSROOTS,
-        parent=org.district_a, on=dt.date(2020, 1, 1), reason="thành lập",
+        actor=None,
+        code="da-3",
+        name="  CĐCS  A3 ",
+        kind=UnitKind.GRASSROOTS,
+        parent=org.district_a,
+        on=dt.date(2020, 1, 1),
+        reason="thành lập",
     )
     assert unit.code == "DA-3" and unit.name == "CĐCS A3"
     assert unit.path == f"{org.district_a.path}{unit.pk}/"
@@ -40,7 +49,9 @@ def test_create_records_version_event_and_audit(org):
 
 
 def test_rename_keeps_old_name_in_history(org):
-    services.rename_unit(actor=None, unit=org.grassroots_a1, name="CĐCS Mới", on=dt.date(2022, 5, 1))
+    services.rename_unit(
+        actor=None, unit=org.grassroots_a1, name="CĐCS Mới", on=dt.date(2022, 5, 1)
+    )
     assert selectors.tree_as_of(dt.date(2022, 4, 30)).nodes[org.grassroots_a1.pk].name == "CĐCS A1"
     assert selectors.tree_as_of(dt.date(2022, 5, 1)).nodes[org.grassroots_a1.pk].name == "CĐCS Mới"
     org.grassroots_a1.refresh_from_db()
@@ -49,7 +60,9 @@ def test_rename_keeps_old_name_in_history(org):
 
 
 def test_move_changes_ancestors_from_the_effective_date(org):
-    services.move_unit(actor=None, unit=org.grassroots_a1, parent=org.district_b, on=dt.date(2023, 1, 1))
+    services.move_unit(
+        actor=None, unit=org.grassroots_a1, parent=org.district_b, on=dt.date(2023, 1, 1)
+    )
     old = selectors.ancestors_as_of(org.grassroots_a1, dt.date(2022, 12, 31))
     new = selectors.ancestors_as_of(org.grassroots_a1, dt.date(2023, 1, 1))
     assert [n.code for n in old] == ["DA", "P"]
@@ -80,8 +93,11 @@ def test_restated_subtree_follows_successors(org):
 
 def test_split_moves_assigned_children_and_ends_the_source(org):
     parts = services.split_unit(
-        actor=None, unit=org.district_a, parts=[("DA-N", "LĐLĐ A Bắc"), ("DA-S", "LĐLĐ A Nam")],
-        on=REFORM, assignments={"DA-2": "DA-S"},
+        actor=None,
+        unit=org.district_a,
+        parts=[("DA-N", "LĐLĐ A Bắc"), ("DA-S", "LĐLĐ A Nam")],
+        on=REFORM,
+        assignments={"DA-2": "DA-S"},
     )
     north, south = parts
     forest = selectors.tree_as_of(REFORM)
@@ -94,8 +110,11 @@ def test_split_moves_assigned_children_and_ends_the_source(org):
 
 def test_split_keeping_the_source_code_spins_off_a_part(org):
     services.split_unit(
-        actor=None, unit=org.district_a, parts=[("DA", ""), ("DA-X", "LĐLĐ A mới")],
-        on=REFORM, assignments={"DA-2": "DA-X"},
+        actor=None,
+        unit=org.district_a,
+        parts=[("DA", ""), ("DA-X", "LĐLĐ A mới")],
+        on=REFORM,
+        assignments={"DA-2": "DA-X"},
     )
     forest = selectors.tree_as_of(REFORM)
     assert codes(forest.children_of(org.district_a.pk)) == ["DA-1"]
@@ -203,7 +222,9 @@ def test_ended_units_take_no_more_changes(org):
         services.rename_unit(actor=None, unit=org.grassroots_a1, name="X", on=dt.date(2025, 8, 1))
     assert error_code(excinfo) == "not_active"
     with pytest.raises(ValidationError) as excinfo:
-        services.move_unit(actor=None, unit=org.grassroots_b1, parent=org.grassroots_a1, on=DAY_BEFORE)
+        services.move_unit(
+            actor=None, unit=org.grassroots_b1, parent=org.grassroots_a1, on=DAY_BEFORE
+        )
     assert error_code(excinfo) in {"kind_not_allowed", "parent_ends"}
 
 
@@ -215,8 +236,9 @@ def test_parent_that_ends_takes_no_new_children(org):
 
 
 def test_several_steps_on_one_date_correct_each_other(org):
-    commune = make_unit(code="XA", name="Công đoàn xã A", kind=UnitKind.COMMUNE,
-                        parent=org.province, on=REFORM)
+    commune = make_unit(
+        code="XA", name="Công đoàn xã A", kind=UnitKind.COMMUNE, parent=org.province, on=REFORM
+    )
     services.move_unit(actor=None, unit=org.grassroots_a1, parent=commune, on=REFORM)
     services.move_unit(actor=None, unit=org.grassroots_a2, parent=commune, on=REFORM)
     services.dissolve_unit(actor=None, unit=org.district_a, on=REFORM)
@@ -230,7 +252,9 @@ def test_several_steps_on_one_date_correct_each_other(org):
 def test_a_failing_merge_changes_nothing(org):
     before = snapshot_counts()
     with pytest.raises(ValidationError):
-        services.merge_units(actor=None, sources=[org.district_b, org.province], into=org.district_a, on=REFORM)
+        services.merge_units(
+            actor=None, sources=[org.district_b, org.province], into=org.district_a, on=REFORM
+        )
     with pytest.raises(ValidationError):
         services.merge_units(actor=None, sources=[org.district_a], into=org.district_a, on=REFORM)
     assert snapshot_counts() == before
