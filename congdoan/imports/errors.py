@@ -1,0 +1,79 @@
+"""What can go wrong in an import: named messages (Vietnamese through gettext) and exceptions."""
+
+from django.utils.translation import gettext_lazy as _
+
+# --- the file as a whole -------------------------------------------------------------------
+NOT_FOUND = _("The file “%(file)s” does not exist or cannot be opened.")
+UNSUPPORTED_FORMAT = _(
+    "“%(file)s” is not a file this system can import: use Excel (.xlsx, .xls), "
+    "OpenDocument (.ods) or CSV (.csv)."
+)
+CORRUPT = _(
+    "“%(file)s” could not be read as a %(format)s file: it may be damaged or saved in "
+    "another format. Open it in Excel and save it again as .xlsx."
+)
+PASSWORD = _("“%(file)s” is protected by a password; save a copy without one and import that.")
+EMPTY = _("“%(file)s” is empty.")
+NOT_TEXT = _("“%(file)s” is not a text CSV file.")
+ENCODING = _(
+    "“%(file)s” is neither UTF-8 nor Windows-1258 text; save it as “CSV UTF-8” and try again."
+)
+MISSING_COLUMNS = _(
+    "No header row with the required columns was found. Missing: %(missing)s. "
+    "Columns found: %(found)s."
+)
+NOTHING_FOUND = _("none")
+
+# --- one cell or row -----------------------------------------------------------------------
+REQUIRED = _("This value is required.")
+INVALID_DATE = _("“%(value)s” is not a valid date; write it as dd/mm/yyyy.")
+YEAR_ONLY = _("Only the year (%(value)s) is given; a full date dd/mm/yyyy is needed.")
+INVALID_INTEGER = _("“%(value)s” is not a whole number.")
+INVALID_TEXT = _("“%(value)s” is not text.")
+TOO_LONG = _("At most %(limit)s characters are allowed; this has %(length)s.")
+
+
+def _format(message, params: dict) -> str:
+    return str(message) % params if params else str(message)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; no row of it was looked at."""
+
+    def __init__(self, message, *, code: str, **params) -> None:
+        self.code, self.template, self.params = code, message, params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return _format(self.template, self.params)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UnreadableFile(ImportFileError):
+    """Missing, empty, damaged, not a spreadsheet, or in an unknown encoding."""
+
+
+class MissingColumns(ImportFileError):
+    """No row of the file names every required column."""
+
+
+class UnknownImportKind(LookupError):
+    """No import spec is registered under that name."""
+
+
+class Invalid(Exception):
+    """A value or row is not acceptable: machine code, message, and the column key if any."""
+
+    def __init__(self, message, *, code: str, column: str | None = None, **params) -> None:
+        self.code, self.column, self.template, self.params = code, column, message, params
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return _format(self.template, self.params)
+
+    def __str__(self) -> str:
+        return self.message

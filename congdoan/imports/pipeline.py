@@ -1,0 +1,207 @@
+"""The one import pipeline: read → find the header → parse → validate → write → result.
+
+Every import kind (units, members, enterprises, targets) is a spec (imports/specs/) run
+through run_import(). Writes happen in one transaction, each row in its own savepoint:
+
+- dry_run: everything is checked and written, then rolled back; the counts say what
+  would happen;
+- default (all or nothing): if any row is rejected the whole import is rolled back;
+- skip_invalid: rejected rows are left out and the others are kept.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from congdoan.accounts.scope import Scope
+from congdoan.imports import errors, headers, readers
+from congdoan.imports.cells import is_blank
+from congdoan.imports.specs import get_spec
+from congdoan.imports.specs.base import (
+    CREATED,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    Context,
+    ImportSpec,
+    Row,
+    RowError,
+)
+
+#: The reason recorded on every reorganisation and audit entry an import makes.
+REASON = _("Imported from %(file)s")
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run or a rejected file, would have done) per row."""
+
+    file: str
+    kind: str
+    dry_run: bool = False
+    skip_invalid: bool = False
+    written: bool = False
+    sheet: str = ""
+    header_rows: tuple[int, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "sheet": self.sheet,
+            "header_rows": list(self.header_rows),
+            "ignored_columns": list(self.ignored_columns),
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+    def as_json(self) -> str:
+        """The result as JSON text (Vietnamese kept readable, not \\u-escaped)."""
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=1)
+
+
+def run_import(
+    *,
+    kind: str,
+    source: str | Path | BinaryIO,
+    name: str | None = None,
+    actor=None,
+    scope: Scope | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+) -> ImportResult:
+    """Import one file of `kind`; raises errors.ImportFileError if the file cannot be used."""
+    spec = get_spec(kind)()
+    display = name or Path(getattr(source, "name", None) or str(source)).name
+    layout = headers.locate(readers.read_tables(source, name=display), spec.columns)
+    ctx = Context(
+        actor=actor,
+        scope=scope,
+        file=display,
+        dry_run=dry_run,
+        reason=str(REASON) % {"file": display},
+        headers=layout.headers,
+        labels={c.key: c.label for c in spec.columns},
+    )
+    rows = read_rows(spec, layout, ctx)
+    for row in rows:
+        if row.ok:
+            spec.validate_row(row, ctx)
+    spec.validate_rows(rows, ctx)
+    ordered = spec.order(rows, ctx)
+    written = _write(spec, ordered, ctx, dry_run=dry_run, skip_invalid=skip_invalid)
+    result = ImportResult(
+        file=display,
+        kind=spec.kind,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        written=written,
+        sheet=layout.table.name,
+        header_rows=layout.header_rows,
+        ignored_columns=layout.ignored,
+        rows=len(rows),
+    )
+    for row in rows:
+        action = REJECTED if row.errors else row.action
+        setattr(result, action, getattr(result, action) + 1)
+        result.errors.extend(row.errors)
+    return result
+
+
+def read_rows(spec: ImportSpec, layout: headers.Layout, ctx: Context) -> list[Row]:
+    """The table's non-blank data rows, each cell parsed by its column (errors kept on the row)."""
+    columns = [c for c in spec.columns if c.key in layout.columns]
+    rows = []
+    for number, cells in list(layout.table.iter_rows())[layout.data_start :]:
+        raw = {
+            c.key: cells[layout.columns[c.key]] if layout.columns[c.key] < len(cells) else ""
+            for c in columns
+        }
+        if all(is_blank(value) for value in raw.values()):
+            continue
+        row = Row(number=number, raw=raw)
+        for column in spec.columns:
+            value = raw.get(column.key)
+            if is_blank(value):
+                row.values[column.key] = None
+                if not column.blank:
+                    ctx.reject(row, errors.REQUIRED, code="required", column=column.key)
+                continue
+            try:
+                row.values[column.key] = column.parse(value)
+            except errors.Invalid as exc:
+                row.values[column.key] = None
+                ctx.reject(row, exc.message, code=exc.code, column=exc.column or column.key)
+        rows.append(row)
+    return rows
+
+
+def _write(
+    spec: ImportSpec, rows: list[Row], ctx: Context, *, dry_run: bool, skip_invalid: bool
+) -> bool:
+    """Write the valid rows in one transaction; True when the writes were kept."""
+    with transaction.atomic():
+        changed = False
+        for row in rows:
+            if row.errors:
+                continue
+            try:
+                row.action = _write_row(spec, row, ctx)
+            except errors.Invalid as exc:
+                ctx.reject(row, exc.message, code=exc.code, column=exc.column)
+            except ValidationError as exc:
+                for code, message in validation_messages(exc):
+                    ctx.reject(row, message, code=code, column=spec.error_columns.get(code))
+            if row.action in (CREATED, UPDATED):
+                changed = True
+        keep = changed and not dry_run and (skip_invalid or all(r.ok for r in rows))
+        if keep:
+            spec.finish(ctx)
+        else:
+            transaction.set_rollback(True)
+    return keep
+
+
+def _write_row(spec: ImportSpec, row: Row, ctx: Context) -> str:
+    with transaction.atomic():
+        obj = spec.match(row, ctx)
+        if obj is None:
+            spec.create(row, ctx)
+            return CREATED
+        changes = spec.changes(row, obj, ctx)
+        if not changes:
+            return UNCHANGED
+        spec.update(row, obj, changes, ctx)
+        return UPDATED
+
+
+def validation_messages(exc: ValidationError) -> list[tuple[str, str]]:
+    """(code, message) for each message of a Django ValidationError."""
+    items = (
+        [e for errs in exc.error_dict.values() for e in errs]
+        if hasattr(exc, "error_dict")
+        else exc.error_list
+    )
+    out = []
+    for item in items:
+        message = item.message % item.params if item.params else item.message
+        out.append((item.code or "invalid", str(message)))
+    return out

@@ -1,0 +1,174 @@
+"""Reading spreadsheets (.xlsx, .xls, .ods via calamine) and CSV files into rows of cells."""
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+from congdoan.core.text import nfc
+from congdoan.imports import errors
+
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
+CSV_SUFFIXES = frozenset({".csv", ".txt"})
+CSV_DELIMITERS = (";", ",", "\t")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SNIFF_LINES = 50
+
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+@dataclass
+class Table:
+    """One sheet (or the CSV file): rows of cells from Excel row 1, and its merged ranges."""
+
+    # Strings are NFC with spaces folded and blank cells are "". Merges are 0-based
+    # ((first row, first column), (last row, last column)).
+
+    name: str
+    rows: list[list[Any]]
+    merges: list[Merge] = field(default_factory=list)
+    encoding: str = ""
+
+    def iter_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(Excel row number, cells) for every row, blank ones included."""
+        for index, cells in enumerate(self.rows):
+            yield index + 1, cells
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(cell not in ("", None) for row in self.rows for cell in row)
+
+
+def _clean(cell: Any) -> Any:
+    return nfc(cell) if isinstance(cell, str) else cell
+
+
+def read_tables(source: str | Path | BinaryIO, *, name: str | None = None) -> list[Table]:
+    """The non-blank tables of a path or upload (`name`: its file name); UnreadableFile if none."""
+    display = name or Path(getattr(source, "name", None) or str(source)).name
+    suffix = Path(display).suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES | CSV_SUFFIXES:
+        raise errors.UnreadableFile(
+            errors.UNSUPPORTED_FORMAT, code="unsupported_format", file=display
+        )
+    data = _read_bytes(source, display)
+    if not data.strip():
+        raise errors.UnreadableFile(errors.EMPTY, code="empty", file=display)
+    if suffix in CSV_SUFFIXES:
+        tables = [_read_csv(data, display)]
+    else:
+        tables = _read_workbook(data, display, suffix)
+    tables = [t for t in tables if not t.is_blank]
+    if not tables:
+        raise errors.UnreadableFile(errors.EMPTY, code="empty", file=display)
+    return tables
+
+
+def _read_bytes(source: str | Path | BinaryIO, display: str) -> bytes:
+    if isinstance(source, str | Path):
+        try:
+            return Path(source).read_bytes()
+        except OSError:
+            raise errors.UnreadableFile(errors.NOT_FOUND, code="not_found", file=display) from None
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return source.read()
+
+
+# --- workbooks ---------------------------------------------------------------------------
+
+
+def _read_workbook(data: bytes, display: str, suffix: str) -> list[Table]:
+    # calamine reports damaged or foreign files through several exception types, some of
+    # them not subclasses of CalamineError, so anything it raises means "cannot read".
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metas = [m for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        # Visible sheets first: hidden ones usually hold lookup lists, not the data.
+        metas.sort(key=lambda m: m.visible != SheetVisibleEnum.Visible)
+        sheets = [workbook.get_sheet_by_name(m.name) for m in metas]
+        tables = [
+            Table(
+                name=sheet.name,
+                rows=[[_clean(c) for c in row] for row in sheet.to_python(skip_empty_area=False)],
+                merges=_merges(sheet),
+            )
+            for sheet in sheets
+        ]
+    except PasswordError:
+        raise errors.UnreadableFile(errors.PASSWORD, code="password", file=display) from None
+    except Exception:
+        raise errors.UnreadableFile(
+            errors.CORRUPT, code="corrupt", file=display, format=suffix.lstrip(".").upper()
+        ) from None
+    return tables
+
+
+def _merges(sheet) -> list[Merge]:
+    try:
+        ranges = sheet.merged_cell_ranges or []
+    except (CalamineError, AttributeError):
+        return []
+    return [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in ranges]
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, display: str) -> tuple[str, str]:
+    """(text, encoding) of a CSV: UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1258."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif b"\x00" in data:
+        raise errors.UnreadableFile(errors.NOT_TEXT, code="not_text", file=display)
+    else:
+        candidates = ["utf-8", "cp1258"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _CONTROL.search(text):
+            raise errors.UnreadableFile(errors.NOT_TEXT, code="not_text", file=display)
+        return text, encoding
+    raise errors.UnreadableFile(errors.ENCODING, code="encoding", file=display)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits most of the first lines into the same number of fields."""
+    lines = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
+    best, best_score = CSV_DELIMITERS[0], (0, 0)
+    for delimiter in CSV_DELIMITERS:
+        widths = Counter(len(r) for r in csv.reader(lines, delimiter=delimiter) if len(r) > 1)
+        if not widths:
+            continue
+        width, lines_with_width = widths.most_common(1)[0]
+        score = (lines_with_width, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(data: bytes, display: str) -> Table:
+    text, encoding = decode_text(data, display)
+    delimiter = sniff_delimiter(text)
+    try:
+        rows = [[nfc(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error:
+        raise errors.UnreadableFile(errors.NOT_TEXT, code="not_text", file=display) from None
+    return Table(name=Path(display).stem, rows=rows, encoding=encoding)
