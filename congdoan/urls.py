@@ -1,7 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from congdoan.accounts import views as accounts_views
 
 urlpatterns = [
+    # Every sign-in, the admin's included, goes through the throttled page.
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is in the header of the sign-in page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("congdoan.accounts.urls")),
+    path("units/", include("congdoan.org.urls")),
+    path("", include("congdoan.web.urls")),
 ]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from congdoan.core.text import search_key
 from congdoan.org.forest import Forest, Node, forest_as_of
 from congdoan.org.models import OrgEvent, Unit, UnitVersion
 
@@ -41,3 +42,45 @@ def unit_versions(unit: Unit) -> QuerySet[UnitVersion]:
 def unit_events(unit: Unit) -> QuerySet[OrgEvent]:
     """The reorganisations that touched the unit, newest first."""
     return unit.events.select_related("actor").order_by("-effective_on", "-id")
+
+
+def visible_roots(forest: Forest, unit_ids: set[int] | None) -> list[Node]:
+    """The tops of the part of `forest` within `unit_ids` (None: all units).
+
+    A unit is a top when its parent that day lies outside the set: a district user looking
+    at a date before a merge sees the merged-in district beside their own.
+    """
+    if unit_ids is None:
+        return forest.roots()
+    tops = [
+        node
+        for unit_id in unit_ids
+        if (node := forest.nodes.get(unit_id)) is not None
+        and (node.parent_id is None or node.parent_id not in unit_ids)
+    ]
+    return sorted(tops, key=lambda n: (n.name, n.code))
+
+
+def visible_children(forest: Forest, unit_id: int, unit_ids: set[int] | None) -> list[Node]:
+    """The units directly under `unit_id` in `forest` that lie within `unit_ids`."""
+    return [n for n in forest.children_of(unit_id) if unit_ids is None or n.id in unit_ids]
+
+
+def search_units(units: QuerySet[Unit], text: str, *, limit: int = 50) -> list[Unit]:
+    """Units among `units` whose code or name contains every word of `text`, accents ignored.
+
+    Matched in Python over (id, code, name): the database has no accent-free column yet.
+    """
+    words = search_key(text).split()
+    if not words:
+        return []
+    rows = units.order_by("-is_active", "name", "code").values_list("pk", "code", "name")
+    ids = []
+    for pk, code, name in rows.iterator(chunk_size=5000):
+        haystack = search_key(f"{code} {name}")
+        if all(word in haystack for word in words):
+            ids.append(pk)
+            if len(ids) == limit:
+                break
+    found = Unit.objects.in_bulk(ids)
+    return [found[pk] for pk in ids]

@@ -1,16 +1,41 @@
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# The areas of the system; those not built yet are shown but not linked.
+# The areas of the system, with the URL name of each one's first page; those not built yet
+# (no URL name, or a name that does not resolve yet) are shown but not linked.
 AREAS = [
-    ("home", _("Overview")),
-    ("units", _("Units")),
-    ("members", _("Members")),
-    ("enterprises", _("Enterprises")),
-    ("plans", _("Plans")),
-    ("reports", _("Reports")),
-    ("imports", _("Import data")),
+    ("home", _("Overview"), "home"),
+    ("units", _("Units"), "org:tree"),
+    ("members", _("Members"), None),
+    ("enterprises", _("Enterprises"), None),
+    ("plans", _("Plans"), None),
+    ("reports", _("Reports"), None),
+    ("imports", _("Import data"), None),
 ]
 
 
+def _url(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _is_current(name: str | None, match) -> bool:
+    if not name or match is None:
+        return False
+    namespace, _sep, url_name = name.rpartition(":")
+    if namespace:
+        return match.namespace == namespace
+    return not match.namespace and match.url_name == url_name
+
+
 def navigation(request):
-    return {"nav_areas": AREAS}
+    match = getattr(request, "resolver_match", None)
+    areas = [
+        {"key": key, "label": label, "url": _url(name), "current": _is_current(name, match)}
+        for key, label, name in AREAS
+    ]
+    return {"nav_areas": areas}

@@ -1,0 +1,132 @@
+"""Real Chromium through Playwright: sign in, open the tree, expand a node through HTMX.
+
+Needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium). Skipped without it,
+unless CONGDOAN_REQUIRE_BROWSER=1. With CONGDOAN_SCREENSHOTS=1 it also saves the screenshot
+of the tree page that the README shows (docs/screenshots/units-tree.png).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from congdoan.testing import Org, Users
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "units-tree.png"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium_path():
+    if not CHROMIUM.exists():
+        if os.environ.get("CONGDOAN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and CONGDOAN_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return str(CHROMIUM)
+
+
+@pytest.fixture
+def browser_page(chromium_path, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the live server answers from
+    # its own thread, and this test touches the ORM only before the browser starts. The flag
+    # keeps Django from refusing the fixtures' teardown while the loop is alive.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_sign_in_open_the_tree_and_expand_a_district(live_server, browser_page):
+    Users(Org())
+    page = browser_page
+
+    page.goto(f"{live_server.url}/units/")
+    assert "/login/" in page.url
+    assert page.locator("html").get_attribute("lang") == "vi"  # whatever the browser's language
+    page.fill("input[name=username]", "tinh")
+    page.fill("input[name=password]", "test-pass-123")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/units/")
+
+    district = page.locator("#node-DA")
+    district.wait_for()
+    assert not page.locator("#node-DA-1").is_visible()
+    with page.expect_response(lambda r: "/units/tree/children/DA/" in r.url):
+        district.locator("a.toggle").first.click()
+    grassroots = page.locator("#node-DA-1")
+    grassroots.wait_for(state="visible")
+    assert "CĐCS A1" in grassroots.inner_text()
+    assert page.url == f"{live_server.url}/units/"  # HTMX, not a page load
+
+    # A second click folds the loaded children without asking the server again.
+    district.locator("a.toggle").first.click()
+    grassroots.wait_for(state="hidden")
+
+    if os.environ.get("CONGDOAN_SCREENSHOTS") == "1":
+        district.locator("a.toggle").first.click()
+        page.locator("#node-DB a.toggle").click()
+        page.locator("#node-DB-1").wait_for(state="visible")
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_the_menu_folds_on_a_phone(live_server, browser_page):
+    Users(Org())
+    page = browser_page
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "huyen_a")
+    page.fill("input[name=password]", "test-pass-123")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    nav = page.locator("#site-nav")
+    assert not nav.is_visible()
+    page.click(".nav-toggle")
+    assert nav.is_visible()
+    # Nothing is wider than the screen: tables scroll inside their boxes.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+
+
+def test_split_form_redraws_its_choices_and_submits_through_htmx(live_server, browser_page):
+    Users(Org())
+    page = browser_page
+    page.goto(f"{live_server.url}/login/?next=/units/DA/split/")
+    page.fill("input[name=username]", "tinh")
+    page.fill("input[name=password]", "test-pass-123")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/units/DA/split/")
+
+    page.fill("textarea[name=parts]", "DA = LĐLĐ huyện A\nDC = LĐLĐ huyện C")
+    with page.expect_response(lambda r: r.url.endswith("/units/DA/split/")):
+        page.locator("input[name=effective_on]").click()  # leaving the parts fires "change"
+    from playwright.sync_api import expect
+
+    choices = page.locator("select[name='child__DA-2'] option")
+    expect(choices).to_have_count(3)
+    assert choices.all_inner_texts()[1:] == ["DA – LĐLĐ huyện A", "DC – LĐLĐ huyện C"]
+
+    page.select_option("select[name='child__DA-2']", "DC")
+    page.fill("input[name=effective_on]", "01/03/2024")
+    page.fill("textarea[name=reason]", "Quyết định 1/QĐ")
+    page.click("#operation-form button.primary")
+    page.wait_for_url(f"{live_server.url}/units/DA/")
+    assert "Đã chia tách" in page.locator(".messages").inner_text()

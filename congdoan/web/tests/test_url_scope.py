@@ -1,0 +1,143 @@
+"""Every URL of the project, walked: outsiders get 403/404 and change nothing.
+
+The patterns are read from the resolver, so a URL added later is covered without touching
+this file, unless it takes a path parameter this file cannot fill: then the test fails and
+asks for a district-B value for that parameter in OUTSIDE_VALUES.
+"""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from congdoan.core.models import AuditEntry
+from congdoan.org import forms
+from congdoan.org.models import OrgEvent, Unit, UnitVersion
+
+SKIPPED_PREFIXES = ("admin/", "i18n/", settings.STATIC_URL.lstrip("/"))
+# Views anyone may open without signing in.
+PUBLIC = {"login/", "i18n/setlang/"}
+# For each path parameter, codes of district B's objects to fill it with (see the org fixture).
+OUTSIDE_VALUES = {"code": ["DB", "DB-1"]}
+# …and district A's, for the read-only roles.
+INSIDE_VALUES = {"code": ["DA", "DA-1"]}
+
+_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def all_routes(resolver=None, prefix: str = ""):
+    """Every route of the project as text, e.g. "units/<str:code>/rename/"."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + _route_text(entry)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from all_routes(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def _route_text(entry) -> str:
+    pattern = entry.pattern
+    text = str(pattern)
+    if hasattr(pattern, "_route"):
+        return text
+    # A re_path: keep it usable when it is a plain literal.
+    literal = text.lstrip("^").rstrip("$")
+    assert not re.search(r"[()\[\]?*+\\]", literal), f"cannot walk regex route {text!r}"
+    return literal
+
+
+def params_of(route: str) -> list[str]:
+    return [m["name"] for m in _PARAM.finditer(route)]
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    return "/" + _PARAM.sub(lambda m: values[m["name"]], route)
+
+
+def fillings(route: str, table: dict[str, list[str]]) -> list[str]:
+    names = params_of(route)
+    missing = [n for n in names if n not in table]
+    assert not missing, (
+        f"{route}: add values for {missing} to OUTSIDE_VALUES/INSIDE_VALUES in {__file__}"
+    )
+    width = max((len(table[n]) for n in names), default=1)
+    return [fill(route, {n: table[n][i % len(table[n])] for n in names}) for i in range(width)]
+
+
+def snapshot():
+    return (
+        list(Unit.objects.order_by("pk").values_list()),
+        list(UnitVersion.objects.order_by("pk").values_list()),
+        OrgEvent.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def tempting_post_data(url: str, org) -> dict:
+    """What a form would need to succeed, so that a missing check would show as a change."""
+    code = url.strip("/").split("/")[1] if url.count("/") > 2 else ""
+    unit = Unit.objects.filter(code=code).first()
+    return {
+        "effective_on": "01/03/2024",
+        "reason": "thử",
+        "version": forms.revision_token(unit) if unit else "",
+        "code": "NEW-1",
+        "name": "Tên mới",
+        "kind": "grassroots",
+        "parent": (org.district_a if "/DB" in url else org.district_b).pk,
+        "sources": [org.grassroots_b2.pk, org.grassroots_a2.pk],
+        "parts": "NEW-2 = Một\nNEW-3 = Hai",
+        "username": "huyen_b",
+        "password": "wrong",
+    }
+
+
+def test_the_walk_finds_the_unit_pages():
+    routes = set(all_routes())
+    assert {"", "units/", "units/<str:code>/", "units/<str:code>/merge/"} <= routes
+
+
+@pytest.mark.parametrize("route", sorted(set(all_routes())))
+def test_district_a_manager_cannot_reach_district_b(client, org, users, route):
+    outsider_words = ["CĐCS B1", "CĐCS B2", "LĐLĐ huyện B", "/units/DB"]
+    for url in fillings(route, OUTSIDE_VALUES):
+        for headers in ({}, {"HX-Request": "true"}):
+            client.force_login(users.district_manager)
+            before = snapshot()
+            response = client.get(url, headers=headers)
+            if params_of(route):
+                assert response.status_code in {403, 404, 405}, (url, response.status_code)
+            else:
+                page = response.content.decode()
+                assert not [w for w in outsider_words if w in page], url
+            response = client.post(url, tempting_post_data(url, org), headers=headers)
+            if params_of(route):
+                assert response.status_code in {403, 404, 405}, (url, response.status_code)
+            assert snapshot() == before, url
+
+
+@pytest.mark.parametrize("route", sorted(set(all_routes())))
+def test_read_only_roles_change_nothing_in_their_own_district(client, org, users, route):
+    for user in (users.district_viewer, users.district_approver, users.clerk):
+        for url in fillings(route, INSIDE_VALUES):
+            client.force_login(user)
+            before = snapshot()
+            response = client.post(url, tempting_post_data(url, org))
+            assert response.status_code != 302 or "/login/" in response["Location"], url
+            assert snapshot() == before, (user, url)
+
+
+@pytest.mark.parametrize("route", sorted(set(all_routes())))
+def test_anonymous_users_are_sent_to_sign_in(client, org, route):
+    if route in PUBLIC:
+        return
+    for url in fillings(route, OUTSIDE_VALUES):
+        before = snapshot()
+        for response in (client.get(url), client.post(url, {})):
+            assert response.status_code == 302, url
+            assert response["Location"].startswith("/login/?next="), url
+        assert snapshot() == before
