@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ADDR ?= 127.0.0.1:8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test test-postgres check lint install messages bench clean
 
@@ -14,11 +16,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Migrates the SQLite file under var/, loads the demo once, prints the logins, serves $(ADDR).
 demo: $(STAMP)
-	DEBUG=1 $(BIN)/congdoan demo
+	DEBUG=1 $(BIN)/congdoan demo --addr $(ADDR)
 
+# The whole suite. pytest exits 5 when it collects no test: make stops on it like any failure.
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The same suite on PostgreSQL; pytest-django creates and drops the database test_test.
+test-postgres: $(STAMP)
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 check: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,6 +40,9 @@ lint: $(STAMP)
 messages: $(STAMP)
 	cd congdoan && ../$(BIN)/congdoan makemessages -l vi --no-obsolete --add-location file
 	cd congdoan && ../$(BIN)/congdoan compilemessages -l vi
+
+bench:
+	@echo "Benchmarks come with the analytics work (national-scale synthetic data); none yet."
 
 clean:
 	rm -rf $(VENV) build *.egg-info

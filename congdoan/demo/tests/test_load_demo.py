@@ -1,0 +1,129 @@
+"""The demo: Sóc Trăng before and after the 2025 reform, labelled data, users, determinism."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from congdoan.accounts.models import Role, User
+from congdoan.demo import data
+from congdoan.demo.services import demo_logins, load_demo
+from congdoan.org import selectors
+from congdoan.org.kinds import MEMBER_HOLDING, UnitKind
+from congdoan.org.models import OrgEvent, Unit
+
+TODAY = dt.date(2026, 1, 31)
+DAY_BEFORE = data.REFORM - dt.timedelta(days=1)
+SMALL = 40
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """One small demo for the module's tests, which only read it; rolled back at the end."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast):
+        with transaction.atomic():
+            yield load_demo(today=TODAY, size=SMALL)
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _demo_db(demo, db):
+    pass
+
+
+def codes(nodes) -> set[str]:
+    return {n.code for n in nodes}
+
+
+def children(day: dt.date, code: str):
+    forest = selectors.tree_as_of(day)
+    return forest.children_of(forest.by_code[code])
+
+
+def test_before_the_reform_soc_trang_has_its_15_upper_level_unions(demo):
+    districts = {u.code for u in data.UPPER_UNITS if u.parent == "LDLD-ST"}
+    assert len(districts) == 15
+    assert codes(children(DAY_BEFORE, "LDLD-ST")) == districts
+    assert codes(children(DAY_BEFORE, "TLD")) == {"LDLD-ST", "LDLD-CT"}
+
+
+def test_from_the_reform_soc_trang_is_merged_into_can_tho(demo):
+    forest = selectors.tree_as_of(data.REFORM)
+    assert "LDLD-ST" not in forest.by_code
+    assert Unit.objects.get(code="LDLD-ST").successor.code == "LDLD-CT"
+    kinds = {n.kind for n in forest.nodes.values()}
+    assert not kinds & {UnitKind.DISTRICT, UnitKind.SECTOR, UnitKind.PUBLIC_EMPLOYEES}
+    under_can_tho = {n.kind for n in children(data.REFORM, "LDLD-CT")}
+    assert under_can_tho == {UnitKind.COMMUNE, UnitKind.INDUSTRIAL_ZONE, UnitKind.GRASSROOTS}
+
+
+def test_each_grassroots_union_of_a_district_goes_to_a_commune_of_that_district(demo):
+    before, after = selectors.tree_as_of(DAY_BEFORE), selectors.tree_as_of(data.REFORM)
+    moved = 0
+    for district in (u for u in data.UPPER_UNITS if u.kind == UnitKind.DISTRICT):
+        for node in before.children_of(before.by_code[district.code]):
+            commune = after.nodes[after.nodes[node.id].parent_id]
+            assert commune.kind == UnitKind.COMMUNE
+            assert commune.code.startswith(f"{district.code}-X")
+            moved += 1
+    assert moved > SMALL // 2
+
+
+def test_state_bodies_end_and_other_sector_unions_go_to_the_province(demo):
+    before, after = selectors.tree_as_of(DAY_BEFORE), selectors.tree_as_of(data.REFORM)
+    ended = kept = 0
+    for sector in data.SECTOR_CODES:
+        for node in before.children_of(before.by_code[sector]):
+            if node.id in after:
+                assert after.nodes[after.nodes[node.id].parent_id].code == "LDLD-CT"
+                kept += 1
+            else:
+                assert Unit.objects.get(pk=node.id).ends_on == data.REFORM
+                ended += 1
+    assert ended and kept
+
+
+def test_reform_steps_share_one_date_and_cite_the_law(demo):
+    reform = OrgEvent.objects.filter(effective_on=data.REFORM)
+    assert {e.kind for e in reform} == {"create", "move", "dissolve", "merge"}
+    assert all("97/2025" in e.reason or "202/2025" in e.reason for e in reform)
+
+
+def test_there_is_growth_and_history_to_show(demo):
+    founded = OrgEvent.objects.filter(kind="create", effective_on__year__gte=2020)
+    assert {e.effective_on.year for e in founded} >= {2020, 2021, 2022, 2023, 2024, 2025}
+    history = OrgEvent.objects.filter(effective_on__lt=data.REFORM)
+    kinds = set(history.values_list("kind", flat=True))
+    assert kinds >= {"rename", "move", "merge", "split", "dissolve"}
+    assert Unit.objects.filter(kind=UnitKind.DEPARTMENT).exists()
+
+
+def test_synthetic_and_illustrative_units_say_so(demo):
+    for unit in Unit.objects.all():
+        if unit.kind in MEMBER_HOLDING | {UnitKind.DEPARTMENT}:
+            assert unit.name.endswith(data.SYNTHETIC), unit
+        elif unit.kind == UnitKind.COMMUNE:
+            assert unit.name.endswith(data.ILLUSTRATIVE), unit
+
+
+def test_a_user_of_every_role_signs_in_with_the_demo_password(demo):
+    assert {login.role for login in demo.logins} == set(Role.values)
+    for login in demo_logins():
+        user = User.objects.get(username=login.username)
+        assert user.check_password(data.PASSWORD)
+        assert user.unit is not None
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert User.objects.get(username="quanly").unit.code == "LDLD-CT"
+    clerk = User.objects.get(role=Role.CLERK)
+    assert clerk.unit.kind == UnitKind.GRASSROOTS and clerk.unit.is_active
+
+
+def test_the_current_structure_is_restated_once_loaded(demo):
+    assert Unit.objects.get(code="LDLD-ST").is_active is False
+    commune = Unit.objects.get(code="ST-TP-X1")
+    assert commune.parent.code == "LDLD-CT"
+    assert commune.path.startswith(Unit.objects.get(code="LDLD-CT").path)
+    assert demo.units == Unit.objects.count()
