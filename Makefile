@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test test-postgres check lint install messages bench clean
+.PHONY: demo test test-postgres check lint install messages bench clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ bench:
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Screenshots of the demo's pages for the README (needs Debian's chromium).
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py

@@ -1,28 +1,15 @@
 """Real Chromium through Playwright: sign in, open the tree, expand a node through HTMX.
 
 Needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium). Skipped without it,
-unless CONGDOAN_REQUIRE_BROWSER=1. With CONGDOAN_SCREENSHOTS=1 it also saves the screenshot
-of the tree page that the README shows (docs/screenshots/units-tree.png).
+unless CONGDOAN_REQUIRE_BROWSER=1. The README's pictures come from `make screenshots`.
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
+from congdoan.core.chromium import CHROMIUM, CHROMIUM_ARGS
 from congdoan.testing import Org, Users
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "units-tree.png"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,13 +66,6 @@ def test_sign_in_open_the_tree_and_expand_a_district(live_server, browser_page):
     # A second click folds the loaded children without asking the server again.
     district.locator("a.toggle").first.click()
     grassroots.wait_for(state="hidden")
-
-    if os.environ.get("CONGDOAN_SCREENSHOTS") == "1":
-        district.locator("a.toggle").first.click()
-        page.locator("#node-DB a.toggle").click()
-        page.locator("#node-DB-1").wait_for(state="visible")
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
 
 
 def test_the_menu_folds_on_a_phone(live_server, browser_page):
