@@ -28,6 +28,8 @@ class Unit(models.Model):
         related_name="current_children",
     )
     path = models.CharField(max_length=1000, db_index=True, editable=False)
+    # Code and name without accents, lower case: "Nguyen Van An" finds "Nguyễn Văn An".
+    search_key = models.CharField(max_length=300, default="", editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True, db_index=True)
     starts_on = models.DateField(_("since"))

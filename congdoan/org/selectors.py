@@ -67,20 +67,10 @@ def visible_children(forest: Forest, unit_id: int, unit_ids: set[int] | None) ->
 
 
 def search_units(units: QuerySet[Unit], text: str, *, limit: int = 50) -> list[Unit]:
-    """Units among `units` whose code or name contains every word of `text`, accents ignored.
-
-    Matched in Python over (id, code, name): the database has no accent-free column yet.
-    """
+    """Units among `units` whose code or name contains every word of `text`, accents ignored."""
     words = search_key(text).split()
     if not words:
         return []
-    rows = units.order_by("-is_active", "name", "code").values_list("pk", "code", "name")
-    ids = []
-    for pk, code, name in rows.iterator(chunk_size=5000):
-        haystack = search_key(f"{code} {name}")
-        if all(word in haystack for word in words):
-            ids.append(pk)
-            if len(ids) == limit:
-                break
-    found = Unit.objects.in_bulk(ids)
-    return [found[pk] for pk in ids]
+    for word in words:
+        units = units.filter(search_key__contains=word)
+    return list(units.order_by("-is_active", "name", "code")[:limit])

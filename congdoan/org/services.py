@@ -15,9 +15,8 @@ from django.db.models import Q
 
 from congdoan.core import audit
 from congdoan.core.dates import format_date, history_start, today
-from congdoan.core.text import name_key, nfc
+from congdoan.core.text import name_key, nfc, search_key
 from congdoan.org import errors
-from congdoan.org.forest import forest_as_of
 from congdoan.org.kinds import UnitKind, may_be_child
 from congdoan.org.models import OrgEvent, Unit, UnitVersion
 
@@ -30,7 +29,7 @@ def _fail(message, code: str, /, **params) -> None:
 
 
 def _kind_label(kind: str) -> str:
-    return str(_KIND_LABELS.get(kind, kind)).lower()
+    return str(_KIND_LABELS.get(kind, kind))
 
 
 def check_effective_date(on: dt.date | None) -> dt.date:
@@ -124,15 +123,31 @@ def _check_parent(
         _check_no_cycle(unit=unit, parent=parent, on=on)
 
 
+def _parent_on(unit_id: int, day: dt.date) -> int | None:
+    return (
+        UnitVersion.objects.filter(unit_id=unit_id, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .values_list("parent_id", flat=True)
+        .first()
+    )
+
+
 def _check_no_cycle(*, unit: Unit, parent: Unit, on: dt.date) -> None:
-    # The parent's chain is checked on the effective date and on every later date the
-    # structure changed, since the change stays in force across them.
-    later = set(UnitVersion.objects.filter(valid_from__gt=on).values_list("valid_from", flat=True))
+    # The parent's chain is walked on the effective date and on every later date the
+    # structure changed, since the change stays in force across them. Walking a few levels
+    # up costs a query a level, far less than drawing the whole tree.
+    later = set(
+        UnitVersion.objects.filter(valid_from__gt=on, parent__isnull=False).values_list(
+            "valid_from", flat=True
+        )
+    )
     for day in [on, *sorted(later)]:
-        forest = forest_as_of(day, cached=False)
-        chain = {parent.pk, *(n.id for n in forest.ancestors(parent.pk))}
-        if unit.pk in chain:
-            _fail(errors.CYCLE, "cycle", unit=unit, parent=parent)
+        current, seen = parent.pk, set()
+        while current is not None and current not in seen:
+            if current == unit.pk:
+                _fail(errors.CYCLE, "cycle", unit=unit, parent=parent)
+            seen.add(current)
+            current = _parent_on(current, day)
 
 
 def _check_name_free(*, unit: Unit | None, name: str, parent: Unit | None, on: dt.date) -> None:
@@ -153,14 +168,23 @@ def _check_name_free(*, unit: Unit | None, name: str, parent: Unit | None, on: d
         )
 
 
+def _child_versions(unit: Unit, on: dt.date):
+    """The versions in force on `on` of the units directly under `unit`."""
+    return (
+        UnitVersion.objects.filter(parent=unit, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+
+
 def _check_children_accept(*, unit: Unit, kind: str, on: dt.date) -> None:
-    forest = forest_as_of(on, cached=False)
-    for child in forest.children_of(unit.pk):
+    for child in _child_versions(unit, on):
         if not may_be_child(child_kind=child.kind, parent_kind=kind):
             _fail(
                 errors.CHILD_KIND_CONFLICT,
                 "child_kind_conflict",
-                child=f"{child.name} ({child.code})",
+                child=f"{child.name} ({child.unit.code})",
                 child_kind=_kind_label(child.kind),
                 kind=_kind_label(kind),
             )
@@ -262,8 +286,7 @@ def _check_children_gone(*, unit: Unit, on: dt.date) -> None:
 
 
 def _active_children(unit: Unit, on: dt.date) -> list[Unit]:
-    ids = [n.id for n in forest_as_of(on, cached=False).children_of(unit.pk)]
-    return list(Unit.objects.filter(pk__in=ids).order_by("code"))
+    return [version.unit for version in _child_versions(unit, on)]
 
 
 # --- public operations -------------------------------------------------------------------
@@ -433,8 +456,10 @@ def merge_units(
         if codes.count(code) > 1:
             _fail(errors.DUPLICATE_IN_REQUEST, "duplicate", code=code)
     _version_for_change(into, on)
-    forest = forest_as_of(on, cached=False)
-    target_chain = {into.pk, *(n.id for n in forest.ancestors(into.pk))}
+    target_chain, current = set(), into.pk
+    while current is not None and current not in target_chain:
+        target_chain.add(current)
+        current = _parent_on(current, on)
     for source in sources:
         if source.pk == into.pk:
             _fail(errors.MERGE_INTO_ITSELF, "merge_into_itself", unit=source)
@@ -594,19 +619,19 @@ def refresh_current_structure(units: Iterable[Unit] | None = None) -> int:
         return paths[unit_id]
 
     changed = []
-    fields = ["name", "kind", "parent_id", "starts_on", "ends_on", "is_active", "path", "depth"]
+    fields = [
+        "name", "kind", "parent_id", "starts_on", "ends_on", "is_active", "path", "depth",
+        "search_key",
+    ]
     for unit_id, unit in all_units.items():
         if unit_id not in state:
             continue
         wanted = dict(state[unit_id], path=path_of(unit_id))
+        wanted["search_key"] = search_key(f"{unit.code} {wanted['name']}")
         wanted["depth"] = wanted["path"].count("/") - 2
         if any(getattr(unit, f) != wanted[f] for f in fields):
             for f in fields:
                 setattr(unit, f, wanted[f])
             changed.append(unit)
-    Unit.objects.bulk_update(
-        changed,
-        ["name", "kind", "parent", "starts_on", "ends_on", "is_active", "path", "depth"],
-        batch_size=2000,
-    )
+    Unit.objects.bulk_update(changed, fields, batch_size=2000)
     return len(changed)

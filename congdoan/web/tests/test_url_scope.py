@@ -141,3 +141,15 @@ def test_anonymous_users_are_sent_to_sign_in(client, org, route):
             assert response.status_code == 302, url
             assert response["Location"].startswith("/login/?next="), url
         assert snapshot() == before
+
+
+def test_an_expired_session_sends_htmx_requests_to_sign_in_as_a_whole_page(client, org):
+    response = client.get(
+        "/units/tree/children/DA/",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/units/?as_of=01/01/2024",
+        },
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/login/?next=/units/%3Fas_of%3D01/01/2024"
