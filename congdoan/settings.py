@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "congdoan.core",
     "congdoan.org",
     "congdoan.accounts",
+    "congdoan.members",
     "congdoan.imports",
     "congdoan.web",
     "congdoan.demo",
@@ -172,3 +173,8 @@ CONGDOAN_HISTORY_START = os.environ.get("CONGDOAN_HISTORY_START", "1929-07-28")
 # Failed logins allowed per username and per client address in LOGIN_THROTTLE_WINDOW seconds.
 LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_ATTEMPTS", "5"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
+# Membership rules; the legal texts leave some unconfirmed (see GLOSSARY.md).
+MEMBERS_MIN_AGE = int(os.environ.get("MEMBERS_MIN_AGE", "15"))
+MEMBERS_READMIT_AFTER_MONTHS = int(os.environ.get("MEMBERS_READMIT_AFTER_MONTHS", "3"))
+MEMBERS_SUSPEND_MAX_MONTHS = int(os.environ.get("MEMBERS_SUSPEND_MAX_MONTHS", "12"))
+MEMBERS_FOREIGN_WORKERS_FROM = os.environ.get("MEMBERS_FOREIGN_WORKERS_FROM", "2025-07-01")

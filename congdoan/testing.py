@@ -78,3 +78,28 @@ class Users:
             username="duyet_a", unit=org.district_a, role=Role.APPROVER
         )
         self.clerk = make_user(username="cs_a1", unit=org.grassroots_a1, role=Role.CLERK)
+
+
+_people = itertools.count(1)
+
+
+def make_member(
+    *,
+    unit: Unit | None = None,
+    on: dt.date | None = dt.date(2015, 1, 1),
+    full_name: str | None = None,
+    gender: str = "male",
+    birth_date: dt.date | None = dt.date(1990, 5, 17),
+    **fields,
+):
+    """A person, admitted into `unit` on `on` when a unit is given."""
+    from congdoan.members import services as member_services
+
+    number = next(_people)
+    member = member_services.register_member(
+        actor=None, full_name=full_name or f"Nguyễn Văn Thử {number}", gender=gender,
+        birth_date=birth_date, **fields,
+    )
+    if unit is not None:
+        member_services.admit_member(actor=None, member=member, unit=unit, on=on)
+    return member

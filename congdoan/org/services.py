@@ -13,7 +13,7 @@ from django.db import transaction
 from congdoan.core import audit
 from congdoan.core.dates import format_date
 from congdoan.core.text import name_key, nfc
-from congdoan.org import errors, rules
+from congdoan.org import errors, hooks, rules
 from congdoan.org.current import refresh_current_structure
 from congdoan.org.models import OrgEvent, Unit, UnitVersion
 
@@ -97,6 +97,7 @@ def _apply_change(
 def _end(*, unit: Unit, on: dt.date, event: OrgEvent, actor, successor: Unit | None) -> None:
     latest = rules.version_for_change(unit, on)
     before = _state(latest)
+    hooks.unit_ending(unit=unit, on=on, successor=successor, event=event, actor=actor)
     if on == latest.valid_from:
         # Ended the day its last version began: that version never took effect.
         previous = unit.versions.filter(valid_to=on).first()

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "congdoan.members"
+    label = "members"
+    verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from congdoan.members import services
+        from congdoan.org import hooks
+
+        hooks.on_unit_end(services.end_memberships_of_unit)

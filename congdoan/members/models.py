@@ -1,0 +1,139 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from congdoan.org.models import Unit
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Member(models.Model):
+    """A person who is or was a union member. Memberships say where and when."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    # Accent-free, lower-case name for search that ignores diacritics and word order.
+    search_key = models.CharField(max_length=200, db_index=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # Always set; old records often know only the year.
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    # NULL, not "", when unknown: the uniqueness constraints apply only to numbers given.
+    national_id = models.CharField(  # noqa: DJ001
+        _("national ID (CCCD)"), max_length=12, null=True, blank=True
+    )
+    ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True)
+    religion = models.CharField(_("religion"), max_length=50, blank=True)
+    education_level = models.CharField(_("general education"), max_length=50, blank=True)
+    professional_level = models.CharField(_("professional level"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    card_number = models.CharField(  # noqa: DJ001
+        _("union card number"), max_length=30, null=True, blank=True
+    )
+    employer_name = models.CharField(_("employer"), max_length=255, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, default="VN")
+    joined_on = models.DateField(_("joined the union on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=Q(national_id__isnull=False),
+                name="member_national_id_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["card_number"],
+                condition=Q(card_number__isnull=False),
+                name="member_card_number_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["birth_year", "search_key"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Membership(models.Model):
+    """A span of membership in one grassroots union: from `start` up to (not incl.) `end`."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class StartReason(models.TextChoices):
+        ADMITTED = "admitted", _("Admitted")
+        READMITTED = "readmitted", _("Re-admitted")
+        TRANSFERRED = "transferred", _("Transferred in")
+        SUSPENDED = "suspended", _("Suspended")
+        RESUMED = "resumed", _("Resumed")
+        REORGANISED = "reorganised", _("Unit reorganised")
+
+    class EndReason(models.TextChoices):
+        TRANSFERRED = "transferred", _("Transferred out")
+        SUSPENDED = "suspended", _("Suspended")
+        RESUMED = "resumed", _("Resumed")
+        REORGANISED = "reorganised", _("Unit reorganised")
+        RETIRED = "retired", _("Retired")
+        LEFT_JOB = "left_job", _("Left the job")
+        WITHDREW = "withdrew", _("Withdrew")
+        EXPELLED = "expelled", _("Expelled")
+        UNION_DISSOLVED = "union_dissolved", _("Union dissolved")
+        DECEASED = "deceased", _("Deceased")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="memberships")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("grassroots union"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+    start_reason = models.CharField(_("how it began"), max_length=20, choices=StartReason.choices)
+    end_reason = models.CharField(
+        _("how it ended"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["member_id", "start"]
+        constraints = [
+            # The database itself refuses a second open span for one person.
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(end__isnull=True), name="one_open_span_per_member"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=F("start")),
+                name="membership_dates_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "start", "end"]),
+            models.Index(fields=["member", "start"]),
+            models.Index(fields=["start", "start_reason"]),
+            models.Index(fields=["end", "end_reason"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.unit.code} [{self.start} – {self.end or '…'})"
+
+
+LEAVING_REASONS = frozenset(
+    {
+        Membership.EndReason.RETIRED,
+        Membership.EndReason.LEFT_JOB,
+        Membership.EndReason.WITHDREW,
+        Membership.EndReason.EXPELLED,
+        Membership.EndReason.UNION_DISSOLVED,
+        Membership.EndReason.DECEASED,
+    }
+)
