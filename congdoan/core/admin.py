@@ -3,14 +3,10 @@ from django.contrib import admin
 from congdoan.core.models import AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "action", "object_type", "object_repr", "operation"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "actor_name", "object_id"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Domain data is shown in the admin but changed only through the services."""
 
-    # The trail is evidence: nobody edits or deletes it, not even a system admin.
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -18,3 +14,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_name", "action", "object_type", "object_repr", "operation"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "actor_name", "object_id"]

@@ -2,18 +2,8 @@
 
 from django.contrib import admin
 
+from congdoan.core.admin import ReadOnlyAdmin
 from congdoan.org.models import OrgEvent, Unit, UnitVersion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VersionInline(admin.TabularInline):
