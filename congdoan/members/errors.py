@@ -41,3 +41,7 @@ SUSPENSION_TOO_LONG = _(
 DATE_BEFORE_SPAN = _("The date %(date)s is not after the current membership began (%(start)s).")
 SAME_UNIT = _("%(member)s is already a member of %(unit)s.")
 LEAVE_REASON_INVALID = _("“%(reason)s” is not a reason for leaving the union.")
+STILL_HOLDS_MEMBERS = _(
+    "%(unit)s still has %(count)s memberships on or after %(date)s; "
+    "transfer the members or record their leaving first."
+)

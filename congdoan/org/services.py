@@ -68,6 +68,7 @@ def _apply_change(
         rules.check_parent(unit=unit, kind=new_kind, parent=new_parent, on=on, label=str(unit))
     if new_kind != latest.kind:
         rules.check_children_accept(unit=unit, kind=new_kind, on=on)
+        hooks.kind_changing(unit=unit, on=on, kind=new_kind)
     if new_parent != latest.parent or name_key(new_name) != latest.name_key:
         rules.check_name_free(unit=unit, name=new_name, parent=new_parent, on=on)
     before = _state(latest)

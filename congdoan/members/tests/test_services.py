@@ -207,3 +207,15 @@ def test_every_change_is_audited(member, org):
                                                 object_type="members.member")
                       .values_list("operation", flat=True))
     assert operations.count("transfer") == 2 and "admit" in operations
+
+
+def test_a_union_holding_members_cannot_stop_being_a_grassroots_union(member, org):
+    before = state()
+    with pytest.raises(ValidationError) as excinfo:
+        org_services.change_unit_kind(actor=None, unit=org.grassroots_a1, kind="commune",
+                                      on=D(2025, 7, 1))
+    assert code_of(excinfo) == "still_holds_members"
+    assert state() == before
+    # A guild holds members too, so that reclassification is allowed.
+    org_services.change_unit_kind(actor=None, unit=org.grassroots_a1, kind="guild",
+                                  on=D(2025, 7, 1))
