@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("congdoan.accounts.urls")),
     path("units/", include("congdoan.org.urls")),
+    path("members/", include("congdoan.members.urls")),
     path("", include("congdoan.web.urls")),
 ]

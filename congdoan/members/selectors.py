@@ -1,12 +1,19 @@
 """Reads of the registry: members at a date, movements between dates, a person's timeline."""
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
 
+from congdoan.accounts.models import Role
+from congdoan.accounts.scope import MANAGE_ROLES, Scope
+from congdoan.core.dates import today
+from congdoan.core.text import search_key
 from congdoan.members.models import LEAVING_REASONS, Member, Membership
 from congdoan.org import selectors as org_selectors
+from congdoan.org.kinds import MEMBER_HOLDING
 from congdoan.org.models import Unit
 
 AS_WAS, CURRENT = "as-was", "current"
@@ -134,3 +141,172 @@ def member_timeline(member: Member) -> QuerySet[Membership]:
 
 def current_membership(member: Member) -> Membership | None:
     return member.memberships.select_related("unit").filter(end__isnull=True).first()
+
+
+# --- the member list and one member's page -----------------------------------------------
+
+LEFT = "left"
+LIST_STATUSES = (Membership.Status.ACTIVE, Membership.Status.SUSPENDED, LEFT)
+# Age reached this year: (lowest, highest excluded); None is open-ended.
+AGE_BANDS = {"under30": (None, 30), "30-45": (30, 45), "45-60": (45, 60), "60plus": (60, None)}
+PAGE_SIZE = 50
+_NUMBER_SEPARATORS = re.compile(r"[\s.]")
+
+
+def standing_spans_in(
+    scope: Scope, *, status: str = "", unit: Unit | None = None
+) -> QuerySet[Membership]:
+    """The spans that place people in scope (and under `unit`, in today's structure).
+
+    Members today: their open span (of `status` if given). For "left": each former member's
+    last span, which is closed.
+    """
+    spans = Membership.objects.all()
+    if unit is not None or not scope.is_everything:
+        units = scope.units()
+        if unit is not None:
+            units = units.filter(path__startswith=unit.path)
+        if _is_one_union(scope, unit):
+            # A union and the few ended unions merged into it: their ids let SQLite use the
+            # spans' unit index even without statistics (it scans all open spans otherwise).
+            units = list(units.values_list("pk", flat=True))
+        else:
+            units = units.values("pk")
+        spans = spans.filter(unit__in=units)
+    if status == LEFT:
+        later = Membership.objects.filter(member=OuterRef("member"), start__gt=OuterRef("start"))
+        return spans.filter(end__isnull=False).filter(~Exists(later))
+    spans = spans.filter(end__isnull=True)
+    return spans.filter(status=status) if status else spans
+
+
+def _is_one_union(scope: Scope, unit: Unit | None) -> bool:
+    narrowest = unit or (None if scope.is_everything else scope.unit)
+    return narrowest is not None and narrowest.kind in MEMBER_HOLDING
+
+
+def find_members(
+    scope: Scope,
+    *,
+    status: str = "",
+    unit: Unit | None = None,
+    text: str = "",
+    gender: str = "",
+    joined_year: int | None = None,
+    age_band: str = "",
+) -> QuerySet[Member]:
+    """Members in scope matching the list's filters, as one query (no ids held in Python)."""
+    spans = standing_spans_in(scope, status=status, unit=unit)
+    if _is_one_union(scope, unit):
+        # SQLite runs each form as written. IN gathers the spans first and sorts their
+        # people: best for one union's few members. EXISTS walks the name index and stops
+        # after a page: best when the scope holds a large share of everyone. PostgreSQL
+        # plans both as the same semi-join and picks by its statistics.
+        members = Member.objects.filter(pk__in=spans.values("member_id"))
+    else:
+        members = Member.objects.filter(Exists(spans.filter(member=OuterRef("pk"))))
+    if gender:
+        members = members.filter(gender=gender)
+    if joined_year:
+        members = members.filter(joined_on__year=joined_year)
+    if age_band:
+        low, high = AGE_BANDS[age_band]
+        year = today().year
+        # An expression, not the column: on the column SQLite range-scans the (birth_year,
+        # search_key) index and sorts a whole age band instead of walking names in order.
+        members = members.alias(born=F("birth_year") + 0)
+        if low is not None:
+            members = members.filter(born__lte=year - low)
+        if high is not None:
+            members = members.filter(born__gt=year - high)
+    return search_members(members, text) if text.strip() else members
+
+
+def search_members(members: QuerySet[Member], text: str) -> QuerySet[Member]:
+    """Every word of `text` in the name, accents, case and word order ignored; a number
+    (digits only) is looked up as a national ID or union card number instead."""
+    digits = _NUMBER_SEPARATORS.sub("", text)
+    if digits.isdigit():
+        # Spreadsheets drop the leading zero of national IDs: 11 digits are 12 with a 0.
+        ids = {digits, "0" + digits} if len(digits) == 11 else {digits}
+        return members.filter(Q(national_id__in=ids) | Q(card_number=digits))
+    for word in search_key(text).split():
+        members = members.filter(search_key__contains=word)
+    return members
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    members: list[Member]
+    # "search_key:pk" of the last row when more rows follow; the next page starts after it.
+    next_key: str | None
+
+
+def parse_page_key(key: str) -> tuple[str, int] | None:
+    text, sep, pk = (key or "").rpartition(":")
+    return (text, int(pk)) if sep and pk.isdigit() else None
+
+
+def member_page(
+    members: QuerySet[Member], *, after: str = "", size: int | None = None
+) -> MemberPage:
+    """One page in (search_key, pk) order after the key `after` (keyset: no OFFSET, no COUNT)."""
+    size = size or PAGE_SIZE
+    if (key := parse_page_key(after)) is not None:
+        text, pk = key
+        members = members.filter(Q(search_key__gt=text) | Q(search_key=text, pk__gt=pk))
+    rows = list(members.order_by("search_key", "pk")[: size + 1])
+    more, rows = len(rows) > size, rows[:size]
+    return MemberPage(rows, f"{rows[-1].search_key}:{rows[-1].pk}" if more else None)
+
+
+def standing_span(member: Member) -> Membership | None:
+    """The person's open span, else their last one (spans never overlap), with its unit."""
+    return member.memberships.select_related("unit").order_by("-start", "-pk").first()
+
+
+def standing_spans(members: list[Member]) -> dict[int, Membership]:
+    """standing_span for each member of a page, in one query."""
+    spans = (
+        Membership.objects.filter(member__in=[m.pk for m in members])
+        .select_related("unit")
+        .order_by("member_id", "start", "pk")
+    )
+    return {span.member_id: span for span in spans}
+
+
+def member_for(scope: Scope, pk: int) -> tuple[Member, Membership | None]:
+    """The member `pk` and their standing span if that span is in scope; 404 otherwise."""
+    member = Member.objects.filter(pk=pk).first()
+    span = standing_span(member) if member is not None else None
+    if member is None or not (scope.is_everything or scope.contains(span and span.unit)):
+        raise Http404
+    return member, span
+
+
+def visible_member_with_national_id(scope: Scope, national_id: str) -> Member | None:
+    """The person registered with `national_id` if this scope may open their page."""
+    member = Member.objects.filter(national_id=national_id).first()
+    if member is None:
+        return None
+    try:
+        return member_for(scope, member.pk)[0]
+    except Http404:
+        return None
+
+
+def units_for_data_entry(scope: Scope) -> QuerySet[Unit]:
+    """Living grassroots unions and guilds where this scope may record members.
+
+    The queryset form of Scope.can_enter_data, for choice lists at any scale.
+    """
+    units = Unit.objects.filter(is_active=True, kind__in=MEMBER_HOLDING).order_by("name", "code")
+    if scope.is_everything:
+        return units
+    if scope.unit is None:
+        return units.none()
+    if scope.role == Role.CLERK:
+        return units.filter(pk=scope.unit.pk)
+    if scope.role in MANAGE_ROLES:
+        return scope.filter(units, "")
+    return units.none()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 AREAS = [
     ("home", _("Overview"), "home"),
     ("units", _("Units"), "org:tree"),
-    ("members", _("Members"), None),
+    ("members", _("Members"), "members:list"),
     ("enterprises", _("Enterprises"), None),
     ("plans", _("Plans"), None),
     ("reports", _("Reports"), None),

@@ -110,3 +110,29 @@ def test_split_form_redraws_its_choices_and_submits_through_htmx(live_server, br
     page.click("#operation-form button.primary")
     page.wait_for_url(f"{live_server.url}/units/DA/")
     assert "Đã chia tách" in page.locator(".messages").inner_text()
+
+
+def test_search_members_by_unaccented_name_through_htmx(live_server, browser_page):
+    from congdoan.testing import make_member
+
+    org = Org()
+    Users(org)
+    make_member(unit=org.grassroots_a1, full_name="Nguyễn Văn An")
+    make_member(unit=org.grassroots_a2, full_name="Trần Thị Bình")
+    make_member(unit=org.grassroots_b1, full_name="Nguyễn Văn An Bên B")
+    page = browser_page
+    page.goto(f"{live_server.url}/login/?next=/members/")
+    page.fill("input[name=username]", "huyen_a")
+    page.fill("input[name=password]", "test-pass-123")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/members/")
+    assert "Trần Thị Bình" in page.locator("#member-table").inner_text()
+
+    with page.expect_response(lambda r: "/members/?" in r.url and "q=an%20nguyen" in r.url):
+        page.fill("#id_q", "an nguyen")  # no accents, words in another order
+    from playwright.sync_api import expect
+
+    expect(page.locator("#member-table tbody tr")).to_have_count(1)
+    assert "Nguyễn Văn An" in page.locator("#member-table").inner_text()
+    assert "Bên B" not in page.content()  # district B's namesake stays out of sight
+    assert "q=an%20nguyen" in page.url  # the filtered list has its own address

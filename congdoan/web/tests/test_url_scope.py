@@ -12,16 +12,28 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from congdoan.core.models import AuditEntry
+from congdoan.members import forms as member_forms
+from congdoan.members.models import Member, Membership
 from congdoan.org import forms
 from congdoan.org.models import OrgEvent, Unit, UnitVersion
+from congdoan.testing import make_member
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", settings.STATIC_URL.lstrip("/"))
 # Views anyone may open without signing in.
 PUBLIC = {"login/", "i18n/setlang/"}
-# For each path parameter, codes of district B's objects to fill it with (see the org fixture).
-OUTSIDE_VALUES = {"code": ["DB", "DB-1"]}
-# …and district A's, for the read-only roles.
-INSIDE_VALUES = {"code": ["DA", "DA-1"]}
+
+
+def member_of(unit_code: str):
+    """The pk of the member the org fixture below puts in that unit (looked up when used)."""
+    return lambda: str(Member.objects.get(memberships__unit__code=unit_code).pk)
+
+
+# For each path parameter, values naming district B's objects (see the org fixture).
+OUTSIDE_VALUES = {"code": ["DB", "DB-1"], "pk": [member_of("DB-1")]}
+# …and district A's, for the read-only roles (DA-2's member: the clerk of DA-1 may not
+# change them either).
+INSIDE_VALUES = {"code": ["DA", "DA-1"], "pk": [member_of("DA-2")]}
+OUTSIDER_NAME = "Lê Văn Bên Ngoài"
 
 _PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -54,8 +66,12 @@ def params_of(route: str) -> list[str]:
     return [m["name"] for m in _PARAM.finditer(route)]
 
 
-def fill(route: str, values: dict[str, str]) -> str:
-    return "/" + _PARAM.sub(lambda m: values[m["name"]], route)
+def fill(route: str, values: dict) -> str:
+    def value(match) -> str:
+        found = values[match["name"]]
+        return found() if callable(found) else found
+
+    return "/" + _PARAM.sub(value, route)
 
 
 def fillings(route: str, table: dict[str, list[str]]) -> list[str]:
@@ -68,11 +84,25 @@ def fillings(route: str, table: dict[str, list[str]]) -> list[str]:
     return [fill(route, {n: table[n][i % len(table[n])] for n in names}) for i in range(width)]
 
 
+@pytest.fixture
+def org(org):
+    """The shared org, with a member in a union of each district."""
+    # National IDs make the "show the full number" button tempting: it records a view.
+    make_member(unit=org.grassroots_b1, full_name=OUTSIDER_NAME, national_id="094090123456")
+    make_member(
+        unit=org.grassroots_a2, full_name="Trần Thị Bên Trong", gender="female",
+        national_id="094190123457",
+    )
+    return org
+
+
 def snapshot():
     return (
         list(Unit.objects.order_by("pk").values_list()),
         list(UnitVersion.objects.order_by("pk").values_list()),
         OrgEvent.objects.count(),
+        list(Member.objects.order_by("pk").values_list()),
+        list(Membership.objects.order_by("pk").values_list()),
         AuditEntry.objects.count(),
     )
 
@@ -81,10 +111,16 @@ def tempting_post_data(url: str, org) -> dict:
     """What a form would need to succeed, so that a missing check would show as a change."""
     code = url.strip("/").split("/")[1] if url.count("/") > 2 else ""
     unit = Unit.objects.filter(code=code).first()
+    is_member_url = url.startswith("/members/") and code.isdigit()
+    member = Member.objects.filter(pk=code).first() if is_member_url else None
+    if member is not None:
+        version = member_forms.member_token(member)
+    else:
+        version = forms.revision_token(unit) if unit else ""
     return {
         "effective_on": "01/03/2024",
-        "reason": "thử",
-        "version": forms.revision_token(unit) if unit else "",
+        "reason": "retired" if url.endswith("/leave/") else "thử",
+        "version": version,
         "code": "NEW-1",
         "name": "Tên mới",
         "kind": "grassroots",
@@ -93,17 +129,27 @@ def tempting_post_data(url: str, org) -> dict:
         "parts": "NEW-2 = Một\nNEW-3 = Hai",
         "username": "huyen_b",
         "password": "wrong",
+        # Member forms: a new member goes into district B's union (outside every tester's
+        # scope); a member is moved into the union of the clerk (the district's first).
+        "full_name": "Người Mới",
+        "gender": "male",
+        "born": "17/05/1990",
+        "nationality": "VN",
+        "on": "01/03/2024",
+        "unit": (org.grassroots_b1 if url == "/members/new/" else org.grassroots_a1).pk,
+        "to_unit": org.grassroots_a1.pk,
     }
 
 
 def test_the_walk_finds_the_unit_pages():
     routes = set(all_routes())
     assert {"", "units/", "units/<str:code>/", "units/<str:code>/merge/"} <= routes
+    assert {"members/", "members/new/", "members/<int:pk>/", "members/<int:pk>/leave/"} <= routes
 
 
 @pytest.mark.parametrize("route", sorted(set(all_routes())))
 def test_district_a_manager_cannot_reach_district_b(client, org, users, route):
-    outsider_words = ["CĐCS B1", "CĐCS B2", "LĐLĐ huyện B", "/units/DB"]
+    outsider_words = ["CĐCS B1", "CĐCS B2", "LĐLĐ huyện B", "/units/DB", OUTSIDER_NAME]
     for url in fillings(route, OUTSIDE_VALUES):
         for headers in ({}, {"HX-Request": "true"}):
             client.force_login(users.district_manager)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from congdoan.members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/national-id/", views.reveal_national_id, name="national_id"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("<int:pk>/leave/", views.leave, name="leave"),
+    path("<int:pk>/suspend/", views.suspend, name="suspend"),
+    path("<int:pk>/resume/", views.resume, name="resume"),
+    path("<int:pk>/readmit/", views.readmit, name="readmit"),
+]
