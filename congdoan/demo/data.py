@@ -199,3 +199,70 @@ DEMO_USERS = [
     DemoUser("xa", "manager", "ST-TP-X1", "công đoàn phường (từ 01/07/2025)"),
     DemoUser("vanthu", "clerk", None, "văn thư một CĐCS trong khu công nghiệp"),
 ]
+
+# --- members (synthetic) ------------------------------------------------------------------
+
+#: Members of Sóc Trăng (LDLD-ST as it was) on 31/12/2023 the demo aims at, for size 1000:
+#: slightly behind the plan's 63,000. Smaller demos scale it with their size.
+MEMBERS_END_2023 = 61_600
+PLAN_MEMBERS_2023 = 63_000
+#: The members' history is simulated from this day; before it, only who was admitted when.
+MEMBERS_FROM = dt.date(2019, 1, 1)
+#: Net yearly growth of the members of existing unions under each upper-level unit (new
+#: unions come on top): some districts grow, some shrink.
+GROWTH = {
+    "ST-TP": 0.035, "ST-VC": -0.010, "ST-NN": 0.000, "ST-CT": 0.030, "ST-CLD": -0.015,
+    "ST-KS": 0.015, "ST-LP": -0.005, "ST-MT": -0.010, "ST-MX": 0.025, "ST-TT": -0.015,
+    "ST-TD": 0.020, "ST-GD": 0.005, "ST-YT": 0.010, "ST-CDVC": -0.005, "ST-KCN": 0.010,
+    "CT-NK": 0.020, "CT-CR": 0.020, "CT-KCN": 0.030,
+}
+#: A union founded during the simulated years starts with this share of a long-standing
+#: union's members (at least 5, the charter's minimum), then grows with its area.
+NEW_UNION_SIZE = 0.5
+#: Shares of Khmer and Hoa among members by area (the rest Kinh); Khmer live mostly in the
+#: coastal and southern districts.
+ETHNIC_MIX = {
+    "ST-VC": (0.45, 0.12), "ST-TD": (0.40, 0.05), "ST-MX": (0.35, 0.05), "ST-TT": (0.30, 0.04),
+    "ST-CT": (0.30, 0.04), "ST-MT": (0.30, 0.03), "ST-LP": (0.25, 0.05), "ST-NN": (0.15, 0.03),
+    "ST-KS": (0.15, 0.04), "ST-CLD": (0.10, 0.03), "ST-TP": (0.18, 0.10), "ST-KCN": (0.25, 0.04),
+}
+ETHNIC_MIX_DEFAULT = {"ST": (0.18, 0.05), "CT": (0.03, 0.05)}
+
+
+@dataclass(frozen=True)
+class Work:
+    """Members of one kind of union: how many (median, log-normal spread), the share of
+    women, and each year's share who leave, transfer or are suspended."""
+
+    median: float
+    spread: float
+    women: float
+    leave: float
+    transfer: float
+    suspend: float
+    public: bool = False
+
+
+WORK = {
+    "zone": Work(180, 0.9, 0.62, 0.08, 0.008, 0.012),
+    "enterprise": Work(28, 0.8, 0.50, 0.055, 0.008, 0.006),
+    "guild": Work(22, 0.4, 0.35, 0.07, 0.004, 0.004),
+    "school": Work(32, 0.35, 0.68, 0.015, 0.02, 0.001, public=True),
+    "private_school": Work(14, 0.4, 0.75, 0.06, 0.008, 0.004),
+    "hospital": Work(260, 0.5, 0.62, 0.02, 0.015, 0.001, public=True),
+    "health_centre": Work(70, 0.4, 0.60, 0.02, 0.02, 0.001, public=True),
+    "health_station": Work(9, 0.25, 0.60, 0.02, 0.02, 0.001, public=True),
+    "clinic": Work(15, 0.5, 0.65, 0.06, 0.008, 0.004),
+    "agency": Work(30, 0.5, 0.45, 0.015, 0.02, 0.001, public=True),
+    "state_enterprise": Work(110, 0.4, 0.35, 0.03, 0.01, 0.003),
+}
+#: Why people leave (other than retiring at the legal age), as shares.
+LEAVING = {"left_job": 70, "withdrew": 21, "retired": 4, "deceased": 3, "expelled": 2}
+#: Share of joins that are re-admissions of people who left, and of suspensions that end in
+#: leaving rather than resuming.
+READMITTED_SHARE = 0.10
+SUSPENSIONS_ENDING_IN_LEAVE = 0.25
+#: Foreign workers admitted in industrial-zone unions after 1 Jul 2025, per 1,000 of size.
+FOREIGN_WORKERS = 6
+
+R_LOADED = f"Nạp dữ liệu đoàn viên mẫu {SYNTHETIC}"

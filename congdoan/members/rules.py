@@ -68,11 +68,17 @@ def check_may_join(member: Member, on: dt.date) -> None:
 
 def check_unit_holds_members(unit: Unit, start: dt.date, end: dt.date | None = None) -> None:
     """The unit is a grassroots union (or guild) for the whole span and exists throughout."""
-    versions = list(
-        UnitVersion.objects.filter(unit=unit)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
-        .order_by("valid_from")
-    )
+    versions = UnitVersion.objects.filter(unit=unit).order_by("valid_from")
+    check_unit_versions(unit, versions, start, end)
+
+
+def check_unit_versions(unit, versions, start: dt.date, end: dt.date | None = None) -> None:
+    """check_unit_holds_members over versions already read (no query): the bulk loader's form.
+
+    `versions` are the unit's versions oldest first, as anything with valid_from, valid_to
+    and kind; `unit` only names the unit in messages.
+    """
+    versions = [v for v in versions if v.valid_to is None or v.valid_to > start]
     if end is not None:
         versions = [v for v in versions if v.valid_from < end]
     if not versions or versions[0].valid_from > start:
@@ -113,7 +119,11 @@ def last_span(member: Member) -> Membership | None:
 
 def check_readmission(member: Member, on: dt.date) -> None:
     """Re-admission only after leaving, and no sooner than the set number of months."""
-    last = last_span(member)
+    check_readmission_after(member, last_span(member), on)
+
+
+def check_readmission_after(member: Member, last: Membership | None, on: dt.date) -> None:
+    """check_readmission given the person's latest span (no query): the bulk loader's form."""
     if last is None:
         return
     if last.end is None:

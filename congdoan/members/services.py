@@ -18,7 +18,7 @@ from congdoan.members.models import LEAVING_REASONS, Gender, Member, Membership
 from congdoan.org.kinds import MEMBER_HOLDING
 from congdoan.org.models import Unit
 
-_PERSON_FIELDS = (
+PERSON_FIELDS = (
     "full_name",
     "gender",
     "birth_date",
@@ -37,7 +37,7 @@ _PERSON_FIELDS = (
 Reason = Membership.EndReason
 
 
-def _clean_person(member: Member) -> None:
+def clean_person(member: Member) -> None:
     member.full_name = nfc(member.full_name)
     if not member.full_name:
         rules.fail(errors.NAME_REQUIRED, "name_required")
@@ -77,7 +77,7 @@ def _clean_person(member: Member) -> None:
     member.search_key = search_key(member.full_name)
 
 
-def _check_unique(member: Member) -> None:
+def check_unique(member: Member) -> None:
     if member.national_id:
         other = Member.objects.filter(national_id=member.national_id).exclude(pk=member.pk).first()
         if other is not None:
@@ -109,15 +109,15 @@ def existing_with_national_id(national_id: str) -> Member | None:
 @transaction.atomic
 def register_member(*, actor, **fields) -> Member:
     """Record a person (not yet a membership): name, gender, birth, national ID and the rest."""
-    member = Member(**{k: v for k, v in fields.items() if k in _PERSON_FIELDS})
-    _clean_person(member)
-    _check_unique(member)
+    member = Member(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    clean_person(member)
+    check_unique(member)
     member.save()
     audit.record(
         actor=actor,
         obj=member,
         action=audit.AuditEntry.Action.CREATE,
-        after=audit.snapshot(member, _PERSON_FIELDS),
+        after=audit.snapshot(member, PERSON_FIELDS),
     )
     return member
 
@@ -126,15 +126,15 @@ def register_member(*, actor, **fields) -> Member:
 def update_member(*, actor, member: Member, reason: str = "", **fields) -> Member:
     """Correct a person's details; the change is audited with before and after."""
     member = Member.objects.select_for_update().get(pk=member.pk)
-    before = audit.snapshot(member, _PERSON_FIELDS)
+    before = audit.snapshot(member, PERSON_FIELDS)
     for key, value in fields.items():
-        if key in _PERSON_FIELDS:
+        if key in PERSON_FIELDS:
             setattr(member, key, value)
     if "birth_date" in fields and "birth_year" not in fields:
         member.birth_year = None
-    _clean_person(member)
-    _check_unique(member)
-    after = audit.snapshot(member, _PERSON_FIELDS)
+    clean_person(member)
+    check_unique(member)
+    after = audit.snapshot(member, PERSON_FIELDS)
     if after != before:
         member.save()
         audit.record(
@@ -146,6 +146,13 @@ def update_member(*, actor, member: Member, reason: str = "", **fields) -> Membe
             reason=reason,
         )
     return member
+
+
+def record_national_id_view(*, actor, member: Member) -> None:
+    """Every showing of a person's full national ID goes into their audit trail."""
+    if member.national_id:
+        audit.record(actor=actor, obj=member, action=audit.AuditEntry.Action.VIEW,
+                     operation="view_national_id")
 
 
 def _locked(member: Member) -> Member:

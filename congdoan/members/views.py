@@ -41,7 +41,6 @@ OPERATIONS = {
     ),
     "readmit": (_("Re-admit %(member)s"), _("Re-admit"), _("%(member)s has been re-admitted.")),
 }
-VIEW_NATIONAL_ID = "view_national_id"
 
 
 def may_keep_records(scope: Scope, span: Membership | None) -> bool:
@@ -96,22 +95,13 @@ def detail(request, pk: int):
     return render(request, "members/detail.html", _detail_context(scope, member, span))
 
 
-def _record_full_view(request, member: Member) -> None:
-    """Every showing of a full national ID is in the person's audit trail."""
-    if member.national_id:
-        audit.record(
-            actor=request.user, obj=member, action=audit.AuditEntry.Action.VIEW,
-            operation=VIEW_NATIONAL_ID,
-        )
-
-
 @require_POST
 def reveal_national_id(request, pk: int):
     scope = scope_for(request.user)
     member, span = selectors.member_for(scope, pk)
     if not may_keep_records(scope, span):
         raise PermissionDenied
-    _record_full_view(request, member)
+    services.record_national_id_view(actor=request.user, member=member)
     if request.htmx:
         return render(request, "members/detail.html#national_id", {
             "member": member, "may_keep": True, "revealed": True,
@@ -184,7 +174,8 @@ def _operate(request, pk: int, operation: str, form_class, perform):
         else:
             return _done(request, operation, member)
     if operation == "edit" and not form.is_bound:
-        _record_full_view(request, member)  # the form shows the full national ID
+        # The edit form shows the full national ID.
+        services.record_national_id_view(actor=request.user, member=member)
     return _form_page(request, scope, operation, form, member)
 
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from congdoan.demo import data, services
+from congdoan.members.models import Member, Membership
 from congdoan.org.models import Unit
 from congdoan.web.management.commands import serve
 
@@ -58,8 +59,11 @@ def test_demo_loads_once_then_only_prints_the_logins(db, small_demo):
 
     assert Unit.objects.count() == units
     assert len(small_demo) == 1
+    members = services.summarise(today=dt.date.today())
+    assert members.members_2023 > 0 and members.members_today > 0
     for out in (first, second):
         assert data.PASSWORD in out and "http://127.0.0.1:8000/" in out
+        assert f" {members.members_2023} " in out and f" {members.members_today} " in out
         for user in data.DEMO_USERS:
             assert f"  {user.username} " in out
 
@@ -90,7 +94,14 @@ def test_loading_into_a_database_with_data_is_refused(db):
 
 def test_the_same_seed_and_day_give_the_same_demo(db):
     def snapshot():
-        return sorted(Unit.objects.values_list("code", "name", "kind", "starts_on", "ends_on"))
+        return (
+            sorted(Unit.objects.values_list("code", "name", "kind", "starts_on", "ends_on")),
+            sorted(Member.objects.values_list("full_name", "gender", "birth_year", "national_id"),
+                   key=repr),
+            sorted(Membership.objects.values_list(
+                "unit__code", "member__full_name", "status", "start", "end", "start_reason",
+                "end_reason"), key=repr),
+        )
 
     with transaction.atomic():
         services.load_demo(today=TODAY, size=20)

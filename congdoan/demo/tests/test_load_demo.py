@@ -1,14 +1,20 @@
-"""The demo: Sóc Trăng before and after the 2025 reform, labelled data, users, determinism."""
+"""The demo: Sóc Trăng before and after the 2025 reform, labelled data, members, users."""
 
 import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.db.models import Count, Q
 from django.test import override_settings
 
 from congdoan.accounts.models import Role, User
+from congdoan.core import audit
+from congdoan.core.codes import clean_cccd
+from congdoan.core.models import AuditEntry
 from congdoan.demo import data
 from congdoan.demo.services import demo_logins, load_demo
+from congdoan.members import selectors as member_selectors
+from congdoan.members.models import Member, Membership
 from congdoan.org import selectors
 from congdoan.org.kinds import MEMBER_HOLDING, UnitKind
 from congdoan.org.models import OrgEvent, Unit
@@ -127,3 +133,80 @@ def test_the_current_structure_is_restated_once_loaded(demo):
     assert commune.parent.code == "LDLD-CT"
     assert commune.path.startswith(Unit.objects.get(code="LDLD-CT").path)
     assert demo.units == Unit.objects.count()
+
+
+# --- members ------------------------------------------------------------------------------
+
+END_2023 = dt.date(2023, 12, 31)
+
+
+def test_soc_trang_has_about_its_share_of_the_target_members_at_the_end_of_2023(demo):
+    soc_trang = Unit.objects.get(code="LDLD-ST")
+    counted = member_selectors.count_members(unit=soc_trang, on=END_2023).members
+    assert demo.members_2023 == counted
+    assert counted == pytest.approx(data.MEMBERS_END_2023 * SMALL / 1000, rel=0.05)
+    can_tho = Unit.objects.get(code="LDLD-CT")
+    today = member_selectors.count_members(unit=can_tho, on=TODAY, structure="current")
+    assert demo.members_today == today.members == Membership.objects.filter(end=None).count()
+
+
+def test_members_have_a_history_of_every_kind_since_2019(demo):
+    spans = Membership.objects.filter(Q(end__gte=data.MEMBERS_FROM) | Q(end=None))
+    assert set(spans.values_list("start_reason", flat=True)) == set(Membership.StartReason)
+    ends = set(spans.values_list("end_reason", flat=True))
+    assert ends >= {"transferred", "suspended", "resumed", "reorganised", "retired", "left_job",
+                    "withdrew", "union_dissolved"}
+    joined = Membership.objects.filter(start_reason="admitted", start__gte=data.MEMBERS_FROM)
+    assert {d.year for d in joined.values_list("start", flat=True)} >= set(range(2019, 2026))
+    stock = Membership.objects.filter(start_reason="admitted", start__lt=data.MEMBERS_FROM)
+    assert stock.count() > joined.count() / 2 and stock.filter(start__year__lt=2010).exists()
+
+
+def test_the_reform_ended_the_state_bodies_memberships_through_the_hook(demo):
+    ended = Unit.objects.filter(kind__in=MEMBER_HOLDING, ends_on=data.REFORM)
+    assert ended.exists()
+    closed = Membership.objects.filter(unit__in=ended, end=data.REFORM)
+    assert closed.exists() and set(closed.values_list("end_reason", flat=True)) == {
+        "union_dissolved"}
+    assert AuditEntry.objects.filter(operation="dissolve", object_type="members.member").count(
+    ) == closed.count()
+    # Nobody is left in a union that has ended.
+    assert not Membership.objects.filter(end=None, unit__is_active=False).exists()
+
+
+def test_changes_after_the_reform_went_through_the_per_row_services(demo):
+    after = AuditEntry.objects.filter(object_type="members.member")
+    operations = set(after.values_list("operation", flat=True))
+    assert operations >= {"bulk_load", "leave", "transfer", "readmit", "dissolve"}
+    changed = Membership.objects.filter(end__gt=data.REFORM)
+    assert changed.exists()
+    for span in changed[:20]:
+        assert audit.history(span.member).exclude(operation="bulk_load").exists()
+
+
+def test_spans_of_each_person_follow_one_another(demo):
+    last: dict[int, Membership] = {}
+    for span in Membership.objects.order_by("member_id", "start", "pk"):
+        before = last.get(span.member_id)
+        if before is not None:
+            assert before.end is not None and before.end <= span.start, span
+            if before.end == span.start:
+                assert before.end_reason == span.start_reason
+        last[span.member_id] = span
+
+
+def test_people_look_like_soc_trangs_members(demo):
+    people = Member.objects.all()
+    n = people.count()
+    assert 0.50 < people.filter(gender="female").count() / n < 0.62
+    ethnicities = dict(people.values_list("ethnicity").annotate(c=Count("pk")))
+    assert set(ethnicities) == {"Kinh", "Khmer", "Hoa"}
+    assert 0.15 < ethnicities["Khmer"] / n < 0.35
+    assert 0.05 < people.filter(birth_date=None).count() / n < 0.15
+    assert 0.03 < people.filter(national_id=None).count() / n < 0.15
+    for member in people.exclude(national_id=None)[:300]:
+        assert clean_cccd(member.national_id, gender=member.gender,
+                          birth_year=member.birth_year) == member.national_id
+    assert people.filter(national_id__startswith="094").count() > n / 2
+    families = {name.split()[0] for name in people.values_list("full_name", flat=True)}
+    assert {"Nguyễn", "Trần", "Thạch", "Sơn", "Danh"} <= families

@@ -63,6 +63,18 @@ class Command(BaseCommand):
                 "now": summary.grassroots_today,
             }
         )
+        self.stdout.write(
+            _(
+                "Members (synthetic): %(then)s in %(province)s on 31/12/2023 (structure of the "
+                "time); %(now)s in %(city)s today (today's structure)."
+            )
+            % {
+                "then": summary.members_2023,
+                "province": data.UPPER_UNITS[1].name,
+                "now": summary.members_today,
+                "city": data.UPPER_UNITS[2].name,
+            }
+        )
         self.write_logins(summary.logins)
 
     def write_logins(self, logins: list[services.Login]) -> None:
