@@ -25,6 +25,7 @@ PAGES = [
     ("units-tree-2024.png", "/units/?as_of=31/12/2024"),
     ("unit-detail.png", "/units/ST-TP/"),
     ("unit-merge-form.png", "/units/LDLD-CT/merge/"),
+    ("members-list.png", "/members/?q=nguyen thi"),
 ]
 
 
@@ -64,6 +65,10 @@ def main() -> None:
                 page.goto(base + url)
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=OUT / name, full_page=False)
+            # A member's page: the first one the search above found.
+            page.click("table td a[href^='/members/']")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=OUT / "member-detail.png", full_page=False)
             phone = browser.new_page(viewport={"width": 375, "height": 740})
             phone.context.add_cookies(page.context.cookies())
             phone.goto(f"{base}/units/")

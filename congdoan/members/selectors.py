@@ -223,15 +223,20 @@ def find_members(
 
 
 def search_members(members: QuerySet[Member], text: str) -> QuerySet[Member]:
-    """Every word of `text` in the name, accents, case and word order ignored; a number
-    (digits only) is looked up as a national ID or union card number instead."""
+    """Every word of `text` starts a word of the name, accents, case and word order ignored;
+    a number (digits only) is looked up as a national ID or union card number instead.
+
+    Word starts, not substrings: "an" must find "An" and "Anh", not "Thanh" or "Lan".
+    """
     digits = _NUMBER_SEPARATORS.sub("", text)
     if digits.isdigit():
         # Spreadsheets drop the leading zero of national IDs: 11 digits are 12 with a 0.
         ids = {digits, "0" + digits} if len(digits) == 11 else {digits}
         return members.filter(Q(national_id__in=ids) | Q(card_number=digits))
     for word in search_key(text).split():
-        members = members.filter(search_key__contains=word)
+        members = members.filter(
+            Q(search_key__startswith=word) | Q(search_key__contains=f" {word}")
+        )
     return members
 
 

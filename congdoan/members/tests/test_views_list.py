@@ -67,6 +67,13 @@ def test_search_ignores_accents_case_and_word_order(as_huyen_a, people, query):
     ]
 
 
+def test_search_matches_word_starts_not_the_middle_of_words(as_huyen_a, org):
+    make_member(unit=org.grassroots_a1, full_name="Nguyễn Văn Thanh")
+    make_member(unit=org.grassroots_a1, full_name="Nguyễn Văn Anh")
+    found = names(as_huyen_a.get("/members/", {"q": "nguyen van an"}))
+    assert found == ["Nguyễn Văn Anh"]
+
+
 def test_search_by_national_id_or_card_number(as_huyen_a, people):
     services.update_member(
         actor=None, member=people["an"], national_id="094090123456", birth_date=D(1990, 5, 17)
