@@ -6,7 +6,7 @@ spans (nothing is deleted) and records an audit entry.
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.db import transaction
 
 from congdoan.core import audit
@@ -151,8 +151,12 @@ def update_member(*, actor, member: Member, reason: str = "", **fields) -> Membe
 def record_national_id_view(*, actor, member: Member) -> None:
     """Every showing of a person's full national ID goes into their audit trail."""
     if member.national_id:
-        audit.record(actor=actor, obj=member, action=audit.AuditEntry.Action.VIEW,
-                     operation="view_national_id")
+        audit.record(
+            actor=actor,
+            obj=member,
+            action=audit.AuditEntry.Action.VIEW,
+            operation="view_national_id",
+        )
 
 
 def _locked(member: Member) -> Member:
@@ -219,6 +223,36 @@ def _close(
         reason=nfc(note),
     )
     return span
+
+
+def _follow_on(
+    *,
+    actor,
+    member: Member,
+    span: Membership,
+    on: dt.date,
+    unit: Unit,
+    status: str,
+    reason: str,
+    note: str,
+    operation: str,
+) -> Membership:
+    """Close `span` at `on` and open the person's next span the same day.
+
+    Transfers, suspensions, resumptions and reorganisations end one span and begin the next
+    for the same cause, so the end reason names the start reason too.
+    """
+    _close(actor=actor, span=span, on=on, reason=reason, note=note, operation=operation)
+    return _open(
+        actor=actor,
+        member=member,
+        unit=unit,
+        on=on,
+        status=status,
+        start_reason=Membership.StartReason(reason),
+        note=note,
+        operation=operation,
+    )
 
 
 def _current(member: Member, on: dt.date, *, status: str | None = None) -> Membership:
@@ -295,16 +329,14 @@ def transfer_member(
     if span.unit_id == to_unit.pk:
         rules.fail(errors.SAME_UNIT, "same_unit", member=member, unit=to_unit)
     rules.check_unit_holds_members(to_unit, on)
-    _close(
-        actor=actor, span=span, on=on, reason=Reason.TRANSFERRED, note=note, operation="transfer"
-    )
-    return _open(
+    return _follow_on(
         actor=actor,
         member=member,
-        unit=to_unit,
+        span=span,
         on=on,
+        unit=to_unit,
         status=span.status,
-        start_reason=Membership.StartReason.TRANSFERRED,
+        reason=Reason.TRANSFERRED,
         note=note,
         operation="transfer",
     )
@@ -328,14 +360,14 @@ def suspend_member(*, actor, member: Member, on: dt.date, note: str = "") -> Mem
     member = _locked(member)
     rules.check_date(member, on)
     span = _current(member, on, status=Membership.Status.ACTIVE)
-    _close(actor=actor, span=span, on=on, reason=Reason.SUSPENDED, note=note, operation="suspend")
-    return _open(
+    return _follow_on(
         actor=actor,
         member=member,
-        unit=span.unit,
+        span=span,
         on=on,
+        unit=span.unit,
         status=Membership.Status.SUSPENDED,
-        start_reason=Membership.StartReason.SUSPENDED,
+        reason=Reason.SUSPENDED,
         note=note,
         operation="suspend",
     )
@@ -344,8 +376,6 @@ def suspend_member(*, actor, member: Member, on: dt.date, note: str = "") -> Mem
 @transaction.atomic
 def resume_member(*, actor, member: Member, on: dt.date, note: str = "") -> Membership:
     """End a suspension from `on`, within the longest suspension allowed."""
-    from django.conf import settings
-
     member = _locked(member)
     rules.check_date(member, on)
     span = _current(member, on, status=Membership.Status.SUSPENDED)
@@ -360,14 +390,14 @@ def resume_member(*, actor, member: Member, on: dt.date, note: str = "") -> Memb
             months=months,
             until=format_date(until),
         )
-    _close(actor=actor, span=span, on=on, reason=Reason.RESUMED, note=note, operation="resume")
-    return _open(
+    return _follow_on(
         actor=actor,
         member=member,
-        unit=span.unit,
+        span=span,
         on=on,
+        unit=span.unit,
         status=Membership.Status.ACTIVE,
-        start_reason=Membership.StartReason.RESUMED,
+        reason=Reason.RESUMED,
         note=note,
         operation="resume",
     )
@@ -385,24 +415,24 @@ def end_memberships_of_unit(
         return 0
     moves = successor is not None and successor.kind in MEMBER_HOLDING
     for span in spans:
-        if span.start >= on:
-            raise ValidationError(
-                errors.DATE_BEFORE_SPAN,
-                code="date_before_span",
-                params={"date": format_date(on), "start": format_date(span.start)},
-            )
-        reason = Reason.REORGANISED if moves else Reason.UNION_DISSOLVED
-        _close(
-            actor=actor, span=span, on=on, reason=reason, note=event.reason, operation=event.kind
-        )
         if moves:
-            _open(
+            _follow_on(
                 actor=actor,
                 member=span.member,
-                unit=successor,
+                span=span,
                 on=on,
+                unit=successor,
                 status=span.status,
-                start_reason=Membership.StartReason.REORGANISED,
+                reason=Reason.REORGANISED,
+                note=event.reason,
+                operation=event.kind,
+            )
+        else:
+            _close(
+                actor=actor,
+                span=span,
+                on=on,
+                reason=Reason.UNION_DISSOLVED,
                 note=event.reason,
                 operation=event.kind,
             )
