@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,11 @@ from congdoan.org.models import Unit
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
+
+
+class ContractTerm(models.TextChoices):
+    INDEFINITE = "indefinite", _("Indefinite term")
+    FIXED = "fixed", _("Fixed term")
 
 
 class Member(models.Model):
@@ -35,6 +41,28 @@ class Member(models.Model):
     employer_name = models.CharField(_("employer"), max_length=255, blank=True)
     nationality = models.CharField(_("nationality"), max_length=2, default="VN")
     joined_on = models.DateField(_("joined the union on"), null=True, blank=True)
+    # Owners and managers of non-state enterprises and cooperatives may not be admitted.
+    manages_employer = models.BooleanField(
+        _("owner or manager of a non-state enterprise or cooperative"), default=False
+    )
+    # The current labour contract; the law asks it of foreign workers (12 months or more).
+    contract_term = models.CharField(
+        _("labour contract"), max_length=10, choices=ContractTerm.choices, blank=True
+    )
+    contract_months = models.PositiveSmallIntegerField(
+        _("contract length (months)"), null=True, blank=True
+    )
+    # Set when this record was found to be the same person as another and merged into it:
+    # the record stays (nothing is deleted) but its spans now belong to `merged_into`.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,7 +81,10 @@ class Member(models.Model):
                 name="member_card_number_unique",
             ),
         ]
-        indexes = [models.Index(fields=["birth_year", "search_key"])]
+        indexes = [
+            models.Index(fields=["birth_year", "search_key"]),
+            models.Index(fields=["birth_date"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -137,3 +168,107 @@ LEAVING_REASONS = frozenset(
         Membership.EndReason.DECEASED,
     }
 )
+
+
+class DuplicatePair(models.Model):
+    """Two records that may be one person (no national ID to tell), found by name and birth.
+
+    `first` has the lower key, so a pair is stored once whichever record found the other.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        DISTINCT = "distinct", _("Different people")
+        MERGED = "merged", _("Merged")
+
+    first = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    second = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("name similarity (%)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    found_at = models.DateTimeField(_("found on"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="duplicate_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "found_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.first} ~ {self.second} ({self.score}%)"
+
+
+class TransferRequest(models.Model):
+    """A transfer to a grassroots union the sender may not keep records of.
+
+    The member stays where they are until the receiving union accepts; accepting performs the
+    transfer on the requested date.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the receiving union")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Withdrawn by the sender")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfer_requests")
+    # The span the request was made from: if it has ended since, the request is stale.
+    span = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField(_("from date"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested on"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_member",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_unit", "status"]),
+            models.Index(fields=["from_unit", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.to_unit.code} ({self.on})"
