@@ -178,3 +178,9 @@ MEMBERS_MIN_AGE = int(os.environ.get("MEMBERS_MIN_AGE", "15"))
 MEMBERS_READMIT_AFTER_MONTHS = int(os.environ.get("MEMBERS_READMIT_AFTER_MONTHS", "3"))
 MEMBERS_SUSPEND_MAX_MONTHS = int(os.environ.get("MEMBERS_SUSPEND_MAX_MONTHS", "12"))
 MEMBERS_FOREIGN_WORKERS_FROM = os.environ.get("MEMBERS_FOREIGN_WORKERS_FROM", "2025-07-01")
+# Lowest name similarity (0–100) at which two people with no national ID to tell them apart,
+# born the same day in the same province, are flagged as possibly one person.
+MEMBERS_DUPLICATE_NAME_SCORE = int(os.environ.get("MEMBERS_DUPLICATE_NAME_SCORE", "90"))
+MEMBERS_FOREIGN_MIN_CONTRACT_MONTHS = int(
+    os.environ.get("MEMBERS_FOREIGN_MIN_CONTRACT_MONTHS", "12")
+)

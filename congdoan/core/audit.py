@@ -30,7 +30,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return {name: _jsonable(getattr(obj, name)) for name in names}
 
 
-def record(
+def entry(
     *,
     actor,
     obj: models.Model,
@@ -40,9 +40,9 @@ def record(
     operation: str = "",
     reason: str = "",
 ) -> AuditEntry:
-    """Record one change of `obj` by `actor` (a user, or None for the system)."""
+    """One change of `obj` by `actor` (a user, or None for the system), not yet saved."""
     is_user = actor is not None and getattr(actor, "pk", None) is not None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if is_user else None,
         actor_name=actor.get_username() if is_user else "system",
         action=action,
@@ -54,6 +54,18 @@ def record(
         after=after,
         reason=reason,
     )
+
+
+def record(**change) -> AuditEntry:
+    """Record one change: the arguments of `entry`."""
+    audit_entry = entry(**change)
+    audit_entry.save()
+    return audit_entry
+
+
+def record_many(entries: Iterable[AuditEntry]) -> None:
+    """Save many entries made by `entry` at once (a reorganisation moving thousands)."""
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditEntry]:

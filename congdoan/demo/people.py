@@ -165,11 +165,14 @@ class PersonMaker:
     def foreigner(self, *, birth: dt.date, employer: str) -> dict:
         """A foreign worker (from 1 Jul 2025 the law lets them join); no Vietnamese ID."""
         nationality, name, gender = FOREIGN[self.foreign % len(FOREIGN)]
+        # Contracts of 12 months or more, as the law asks; every fourth without a term.
+        months = (12, 24, 36, None)[self.foreign % 4]
         self.foreign += 1
         return {
             "full_name": name, "gender": gender, "birth_date": birth, "birth_year": birth.year,
             "nationality": nationality, "education_level": "12/12",
             "professional_level": "Đại học", "employer_name": employer,
+            "contract_term": "fixed" if months else "indefinite", "contract_months": months,
         }
 
 

@@ -19,6 +19,23 @@ TOO_YOUNG = _("%(member)s is %(age)s on %(date)s; members must be at least %(min
 FOREIGN_TOO_EARLY = _(
     "Foreign workers may join a Vietnamese trade union from %(since)s, not on %(date)s."
 )
+MANAGES_EMPLOYER = _(
+    "%(member)s is recorded as an owner or manager of a non-state enterprise or cooperative, "
+    "who may not be admitted to the union."
+)
+FOREIGN_CONTRACT_UNKNOWN = _(
+    "Foreign workers may join with a labour contract of indefinite term or of at least "
+    "%(months)s months: record the contract's term and length."
+)
+FOREIGN_CONTRACT_SHORT = _(
+    "%(member)s has a labour contract of %(contract)s months; foreign workers may join with "
+    "a contract of at least %(months)s months."
+)
+CONTRACT_TERM_INVALID = _("“%(term)s” is not a kind of labour contract.")
+CONTRACT_MONTHS_REQUIRED = _("Give the length in months of a fixed-term contract.")
+CONTRACT_MONTHS_WITHOUT_TERM = _(
+    "A length in months is for a fixed-term contract; choose “fixed term” or clear it."
+)
 NOT_GRASSROOTS = _("%(unit)s is not a grassroots union or guild, so it cannot hold members.")
 UNIT_NOT_THERE = _("%(unit)s did not exist on %(date)s.")
 UNIT_ENDS = _("%(unit)s ended on %(end)s; a membership there cannot run past that date.")
@@ -45,3 +62,29 @@ STILL_HOLDS_MEMBERS = _(
     "%(unit)s still has %(count)s memberships on or after %(date)s; "
     "transfer the members or record their leaving first."
 )
+TRANSFER_PENDING = _(
+    "%(member)s already has a transfer to %(unit)s awaiting its answer; withdraw it first."
+)
+TRANSFER_DECIDED = _("This transfer of %(member)s has already been answered: %(status)s.")
+TRANSFER_STALE = _(
+    "The membership of %(member)s has changed since the transfer was asked; the sending "
+    "union must withdraw the request and ask again."
+)
+DECLINE_REASON_REQUIRED = _("Say why the transfer is declined; the sending union will see it.")
+DESTINATION_REQUIRED = _("Say which union, outside this system, the member moves to.")
+TRANSFER_ONE_DESTINATION = _(
+    "Choose one destination: a union from the list, the code of another union, or a union "
+    "outside this system."
+)
+# Possible duplicate people (members.duplicates).
+MERGE_OVERLAP = _(
+    "The two records cannot be merged: their memberships overlap (%(periods)s). One person "
+    "cannot be a member twice at the same time; correct one of the histories first."
+)
+MERGE_TWO_NATIONAL_IDS = _(
+    "Both records have a national ID and the numbers differ: they are two different people."
+)
+MERGE_KEEP_INVALID = _("Choose which of the two records to keep.")
+MERGE_REASON_REQUIRED = _("Say why the two records are one person, e.g. the papers checked.")
+ALREADY_MERGED = _("The record of %(member)s has already been merged into another record.")
+PAIR_RESOLVED = _("This possible duplicate has already been resolved: %(status)s.")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from congdoan.accounts.scope import Scope
 from congdoan.core.text import nfc
 from congdoan.members import errors, selectors
-from congdoan.members.models import LEAVING_REASONS, Gender, Member, Membership
+from congdoan.members.models import LEAVING_REASONS, ContractTerm, Gender, Member, Membership
 from congdoan.org.forms import DayField
 from congdoan.org.models import Unit
 
@@ -22,6 +22,7 @@ STALE = _(
 BIRTH_INVALID = _("“%(value)s” is neither a date (dd/mm/yyyy) nor a year of birth.")
 UNIT_CHOICE_INVALID = _("Choose a grassroots union from the list.")
 UNIT_NOT_FOUND = _("No unit in your scope has the code “%(code)s”.")
+TRANSFER_CODE_UNKNOWN = _("No living grassroots union has the code “%(code)s”.")
 YEAR_INVALID = _("Write the year with four digits, e.g. 2015.")
 EDIT_REASON_REQUIRED = _("Say why the details change, e.g. “typing error” or the document.")
 LEAVE_REASON_REQUIRED = _("Choose why the membership ends.")
@@ -44,7 +45,15 @@ FIELD_OF_CODE = {
     "date_before_birth": "on",
     "date_before_span": "on",
     "same_unit": "to_unit",
+    "transfer_pending": "to_code",
+    "destination_required": "away_to",
     "leave_reason_invalid": "reason",
+    "manages_employer": "manages_employer",
+    "foreign_contract_unknown": "contract_term",
+    "foreign_contract_short": "contract_months",
+    "foreign_too_early": "nationality",
+    "contract_months_required": "contract_months",
+    "contract_months_without_term": "contract_months",
 }
 
 
@@ -128,11 +137,34 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Sensitive personal data: only those who keep this union's records see it."),
     )
     religion = forms.CharField(label=_("Religion"), max_length=50, required=False)
+    contract_term = forms.ChoiceField(
+        label=_("Labour contract"), required=False,
+        choices=[("", _("Not recorded")), *ContractTerm.choices],
+        help_text=_("Foreign workers may join with an indefinite term or at least 12 months."),
+    )
+    contract_months = forms.IntegerField(
+        label=_("Contract length (months)"), required=False, min_value=1, max_value=600,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    manages_employer = forms.BooleanField(
+        label=_("Owner or manager of a non-state enterprise or cooperative"), required=False,
+        help_text=_("They may not be admitted to the union."),
+    )
 
     PERSON_FIELDS = (
         "full_name", "gender", "national_id", "card_number", "phone", "employer_name",
+        "contract_term", "contract_months", "manages_employer",
         "education_level", "professional_level", "nationality", "ethnicity", "religion",
     )
+
+    def clean(self):
+        data = super().clean()
+        term, months = data.get("contract_term"), data.get("contract_months")
+        if term == ContractTerm.FIXED and months is None:
+            self.add_error("contract_months", errors.CONTRACT_MONTHS_REQUIRED)
+        elif term != ContractTerm.FIXED and months is not None:
+            self.add_error("contract_months", errors.CONTRACT_MONTHS_WITHOUT_TERM)
+        return data
 
     def person(self) -> dict:
         """The cleaned details as keyword arguments of the member services."""
@@ -225,20 +257,49 @@ class OperationForm(MemberForm):
 
 
 class TransferForm(OperationForm):
+    """Where to: a union whose records the user keeps (moved at once), any other union by
+    its code (it is asked, and accepts or declines), or a union outside this system.
+    """
+
     to_unit = forms.ModelChoiceField(
-        label=_("To the grassroots union"), queryset=Unit.objects.none(),
-        error_messages={"invalid_choice": UNIT_CHOICE_INVALID},
-        help_text=_(
-            "Only the unions where you keep records are listed. A transfer to a union "
-            "outside your scope is not offered yet: the upper-level union that covers both "
-            "can record it."
-        ),
+        label=_("To a grassroots union you keep records of"), queryset=Unit.objects.none(),
+        required=False, error_messages={"invalid_choice": UNIT_CHOICE_INVALID},
     )
-    field_order = ["to_unit", "on", "note"]
+    to_code = forms.CharField(
+        label=_("Or the code of another grassroots union"), max_length=40, required=False,
+        help_text=_("That union is asked to accept; the member stays here until it does."),
+    )
+    away_to = forms.CharField(
+        label=_("Or a union outside this system"), max_length=300, required=False,
+        help_text=_("E.g. a union in another province: the membership here ends, with where to."),
+    )
+    field_order = ["to_unit", "to_code", "away_to", "on", "note"]
 
     def __init__(self, data=None, *, member: Member, scope: Scope):
         super().__init__(data, member=member, scope=scope)
         self.fields["to_unit"].queryset = selectors.units_for_data_entry(scope)
+
+    def clean_to_code(self) -> Unit | None:
+        code = nfc(self.cleaned_data["to_code"]).upper()
+        if not code:
+            return None
+        unit = selectors.member_holding_units().filter(code=code).first()
+        if unit is None:
+            raise ValidationError(TRANSFER_CODE_UNKNOWN, code="unit_not_found",
+                                  params={"code": code})
+        return unit
+
+    def clean(self):
+        data = super().clean()
+        given = [name for name in ("to_unit", "to_code", "away_to") if data.get(name)]
+        if len(given) != 1 and not self.errors:
+            raise ValidationError(errors.TRANSFER_ONE_DESTINATION, code="one_destination")
+        return data
+
+    def destination(self) -> Unit | str:
+        """A union of the system, or the words naming one outside it."""
+        data = self.cleaned_data
+        return data["to_unit"] or data["to_code"] or nfc(data["away_to"])
 
 
 class ReadmitForm(OperationForm):

@@ -107,6 +107,9 @@ class Membership(models.Model):
 
     class EndReason(models.TextChoices):
         TRANSFERRED = "transferred", _("Transferred out")
+        # To a union that does not keep its records here (another province, say): the
+        # sending side records where to, in the note.
+        TRANSFERRED_AWAY = "transferred_away", _("Transferred outside this system")
         SUSPENDED = "suspended", _("Suspended")
         RESUMED = "resumed", _("Resumed")
         REORGANISED = "reorganised", _("Unit reorganised")

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from congdoan.core.dates import format_date, today
 from congdoan.members import errors
-from congdoan.members.models import Member, Membership
+from congdoan.members.models import ContractTerm, Member, Membership
 from congdoan.org.kinds import MEMBER_HOLDING
 from congdoan.org.models import Unit, UnitVersion
 
@@ -45,7 +45,9 @@ def age_on(member: Member, on: dt.date) -> int:
 
 
 def check_may_join(member: Member, on: dt.date) -> None:
-    """Who may join: old enough, and foreign workers only from the date the law allows."""
+    """Who may join: old enough, not an owner or manager of a non-state employer, and
+    foreign workers only from the date the law allows and with a long enough contract.
+    """
     age = age_on(member, on)
     if age < settings.MEMBERS_MIN_AGE:
         fail(
@@ -56,13 +58,33 @@ def check_may_join(member: Member, on: dt.date) -> None:
             date=format_date(on),
             min_age=settings.MEMBERS_MIN_AGE,
         )
+    if member.manages_employer:
+        fail(errors.MANAGES_EMPLOYER, "manages_employer", member=member)
+    if member.nationality != "VN":
+        check_foreign_worker(member, on)
+
+
+def check_foreign_worker(member: Member, on: dt.date) -> None:
     foreign_from = dt.date.fromisoformat(settings.MEMBERS_FOREIGN_WORKERS_FROM)
-    if member.nationality != "VN" and on < foreign_from:
+    if on < foreign_from:
         fail(
             errors.FOREIGN_TOO_EARLY,
             "foreign_too_early",
             since=format_date(foreign_from),
             date=format_date(on),
+        )
+    months = settings.MEMBERS_FOREIGN_MIN_CONTRACT_MONTHS
+    if member.contract_term == ContractTerm.INDEFINITE:
+        return
+    if member.contract_term != ContractTerm.FIXED or member.contract_months is None:
+        fail(errors.FOREIGN_CONTRACT_UNKNOWN, "foreign_contract_unknown", months=months)
+    if member.contract_months < months:
+        fail(
+            errors.FOREIGN_CONTRACT_SHORT,
+            "foreign_contract_short",
+            member=member,
+            contract=member.contract_months,
+            months=months,
         )
 
 
@@ -136,6 +158,9 @@ def check_readmission_after(member: Member, last: Membership | None, on: dt.date
         )
     if last.end_reason == Membership.EndReason.DECEASED:
         fail(errors.DECEASED, "deceased", member=member)
+    if last.end_reason == Membership.EndReason.TRANSFERRED_AWAY:
+        # Never left the union, only this system's records: no waiting period.
+        return
     months = settings.MEMBERS_READMIT_AFTER_MONTHS
     earliest = add_months(last.end, months)
     if on < earliest:

@@ -11,7 +11,7 @@ from congdoan.accounts.models import Role
 from congdoan.accounts.scope import MANAGE_ROLES, Scope
 from congdoan.core.dates import today
 from congdoan.core.text import search_key
-from congdoan.members.models import LEAVING_REASONS, Member, Membership
+from congdoan.members.models import LEAVING_REASONS, Member, Membership, TransferRequest
 from congdoan.org import selectors as org_selectors
 from congdoan.org.kinds import MEMBER_HOLDING
 from congdoan.org.models import Unit
@@ -109,6 +109,8 @@ def member_movements(
     left = ended.filter(end_reason__in=LEAVING_REASONS).count()
     transferred_in = _crossing(began.filter(start_reason=Start.TRANSFERRED), inside, "in")
     transferred_out = _crossing(ended.filter(end_reason=End.TRANSFERRED), inside, "out")
+    # To a union outside the system: no span follows, and the other end is outside by rule.
+    transferred_out += ended.filter(end_reason=End.TRANSFERRED_AWAY).count()
     return Movements(
         unit=unit.code,
         start=start,
@@ -300,12 +302,17 @@ def visible_member_with_national_id(scope: Scope, national_id: str) -> Member | 
         return None
 
 
+def member_holding_units() -> QuerySet[Unit]:
+    """Living grassroots unions and guilds, all of them."""
+    return Unit.objects.filter(is_active=True, kind__in=MEMBER_HOLDING).order_by("name", "code")
+
+
 def units_for_data_entry(scope: Scope) -> QuerySet[Unit]:
     """Living grassroots unions and guilds where this scope may record members.
 
     The queryset form of Scope.can_enter_data, for choice lists at any scale.
     """
-    units = Unit.objects.filter(is_active=True, kind__in=MEMBER_HOLDING).order_by("name", "code")
+    units = member_holding_units()
     if scope.is_everything:
         return units
     if scope.unit is None:
@@ -315,3 +322,27 @@ def units_for_data_entry(scope: Scope) -> QuerySet[Unit]:
     if scope.role in MANAGE_ROLES:
         return scope.filter(units, "")
     return units.none()
+
+
+# --- transfers between unions kept by different users --------------------------------------
+
+
+def incoming_transfers(scope: Scope) -> QuerySet[TransferRequest]:
+    """Requests awaiting an answer from a union where this scope records members."""
+    return (
+        TransferRequest.objects.filter(
+            status=TransferRequest.Status.PENDING,
+            to_unit__in=units_for_data_entry(scope).values("pk"),
+        )
+        .select_related("member", "from_unit", "to_unit", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def outgoing_transfers(scope: Scope, *, limit: int = 50) -> list[TransferRequest]:
+    """The latest requests sent from unions in scope, answered or not."""
+    requests = scope.filter(TransferRequest.objects.all(), "from_unit")
+    return list(
+        requests.select_related("member", "from_unit", "to_unit", "decided_by")
+        .order_by("-requested_at", "-pk")[:limit]
+    )

@@ -14,7 +14,7 @@ from congdoan.core.codes import clean_cccd
 from congdoan.core.dates import format_date, today
 from congdoan.core.text import nfc, search_key
 from congdoan.members import errors, rules
-from congdoan.members.models import LEAVING_REASONS, Gender, Member, Membership
+from congdoan.members.models import LEAVING_REASONS, ContractTerm, Gender, Member, Membership
 from congdoan.org.kinds import MEMBER_HOLDING
 from congdoan.org.models import Unit
 
@@ -33,6 +33,9 @@ PERSON_FIELDS = (
     "employer_name",
     "nationality",
     "joined_on",
+    "manages_employer",
+    "contract_term",
+    "contract_months",
 )
 Reason = Membership.EndReason
 
@@ -68,6 +71,13 @@ def clean_person(member: Member) -> None:
     ):
         setattr(member, field, nfc(getattr(member, field)))
     member.nationality = (nfc(member.nationality) or "VN").upper()
+    member.contract_term = member.contract_term or ""
+    if member.contract_term not in ("", *ContractTerm.values):
+        rules.fail(errors.CONTRACT_TERM_INVALID, "contract_term_invalid", term=member.contract_term)
+    if member.contract_term == ContractTerm.FIXED and not member.contract_months:
+        rules.fail(errors.CONTRACT_MONTHS_REQUIRED, "contract_months_required")
+    if member.contract_term != ContractTerm.FIXED and member.contract_months is not None:
+        rules.fail(errors.CONTRACT_MONTHS_WITHOUT_TERM, "contract_months_without_term")
     member.card_number = nfc(member.card_number) or None
     member.national_id = (
         clean_cccd(member.national_id, gender=member.gender, birth_year=member.birth_year)
@@ -159,7 +169,7 @@ def record_national_id_view(*, actor, member: Member) -> None:
         )
 
 
-def _locked(member: Member) -> Member:
+def lock(member: Member) -> Member:
     # One writer per person at a time, so two clerks cannot open two spans at once.
     return Member.objects.select_for_update().get(pk=member.pk)
 
@@ -198,7 +208,7 @@ def _open(
     return span
 
 
-def _close(
+def close_span(
     *, actor, span: Membership, on: dt.date, reason: str, note: str = "", operation: str
 ) -> Membership:
     if on <= span.start:
@@ -242,7 +252,7 @@ def _follow_on(
     Transfers, suspensions, resumptions and reorganisations end one span and begin the next
     for the same cause, so the end reason names the start reason too.
     """
-    _close(actor=actor, span=span, on=on, reason=reason, note=note, operation=operation)
+    close_span(actor=actor, span=span, on=on, reason=reason, note=note, operation=operation)
     return _open(
         actor=actor,
         member=member,
@@ -255,7 +265,7 @@ def _follow_on(
     )
 
 
-def _current(member: Member, on: dt.date, *, status: str | None = None) -> Membership:
+def current_span(member: Member, on: dt.date, *, status: str | None = None) -> Membership:
     span = rules.open_span(member)
     if span is None or span.start > on:
         rules.fail(errors.NOT_A_MEMBER, "not_a_member", member=member, date=format_date(on))
@@ -269,7 +279,7 @@ def _current(member: Member, on: dt.date, *, status: str | None = None) -> Membe
 @transaction.atomic
 def admit_member(*, actor, member: Member, unit: Unit, on: dt.date, note: str = "") -> Membership:
     """Admit a person who was never a member into a grassroots union from `on`."""
-    member = _locked(member)
+    member = lock(member)
     rules.check_date(member, on)
     if (last := rules.last_span(member)) is not None:
         if last.end is None:
@@ -300,7 +310,7 @@ def admit_member(*, actor, member: Member, unit: Unit, on: dt.date, note: str = 
 @transaction.atomic
 def readmit_member(*, actor, member: Member, unit: Unit, on: dt.date, note: str = "") -> Membership:
     """Admit again a person who left, no sooner than the set months after leaving."""
-    member = _locked(member)
+    member = lock(member)
     rules.check_date(member, on)
     if rules.last_span(member) is None:
         rules.fail(errors.NEVER_LEFT, "never_left", member=member)
@@ -323,9 +333,9 @@ def transfer_member(
     *, actor, member: Member, to_unit: Unit, on: dt.date, note: str = ""
 ) -> Membership:
     """Move a member's union activity to another grassroots union from `on`."""
-    member = _locked(member)
+    member = lock(member)
     rules.check_date(member, on)
-    span = _current(member, on)
+    span = current_span(member, on)
     if span.unit_id == to_unit.pk:
         rules.fail(errors.SAME_UNIT, "same_unit", member=member, unit=to_unit)
     rules.check_unit_holds_members(to_unit, on)
@@ -347,19 +357,18 @@ def leave_union(*, actor, member: Member, on: dt.date, reason: str, note: str = 
     """End a person's membership from `on` (retired, left the job, withdrew, expelled, …)."""
     if reason not in LEAVING_REASONS:
         rules.fail(errors.LEAVE_REASON_INVALID, "leave_reason_invalid", reason=reason)
-    member = _locked(member)
+    member = lock(member)
     rules.check_date(member, on)
-    return _close(
-        actor=actor, span=_current(member, on), on=on, reason=reason, note=note, operation="leave"
-    )
+    span = current_span(member, on)
+    return close_span(actor=actor, span=span, on=on, reason=reason, note=note, operation="leave")
 
 
 @transaction.atomic
 def suspend_member(*, actor, member: Member, on: dt.date, note: str = "") -> Membership:
     """Pause a member's activity (contract suspended or job lost) from `on`."""
-    member = _locked(member)
+    member = lock(member)
     rules.check_date(member, on)
-    span = _current(member, on, status=Membership.Status.ACTIVE)
+    span = current_span(member, on, status=Membership.Status.ACTIVE)
     return _follow_on(
         actor=actor,
         member=member,
@@ -376,9 +385,9 @@ def suspend_member(*, actor, member: Member, on: dt.date, note: str = "") -> Mem
 @transaction.atomic
 def resume_member(*, actor, member: Member, on: dt.date, note: str = "") -> Membership:
     """End a suspension from `on`, within the longest suspension allowed."""
-    member = _locked(member)
+    member = lock(member)
     rules.check_date(member, on)
-    span = _current(member, on, status=Membership.Status.SUSPENDED)
+    span = current_span(member, on, status=Membership.Status.SUSPENDED)
     months = settings.MEMBERS_SUSPEND_MAX_MONTHS
     until = rules.add_months(span.start, months)
     if on > until:
@@ -408,32 +417,64 @@ def end_memberships_of_unit(
 ) -> int:
     """When a grassroots union ends, its members follow its successor or their membership ends.
 
-    Registered with org.hooks: runs inside the reorganisation's transaction.
+    Registered with org.hooks: runs inside the reorganisation's transaction. A province's
+    reform ends unions of thousands, so the spans are closed and opened in bulk, with the
+    checks the one-by-one services make (each person has one open span, so closing it at
+    `on` and opening the next at `on` cannot overlap another).
     """
-    spans = list(Membership.objects.select_related("member").filter(unit=unit, end__isnull=True))
+    spans = list(
+        Membership.objects.select_for_update()
+        .select_related("member")
+        .filter(unit=unit, end__isnull=True)
+        .order_by("pk")
+    )
     if not spans:
         return 0
+    if (early := next((s for s in spans if s.start >= on), None)) is not None:
+        rules.fail(
+            errors.DATE_BEFORE_SPAN,
+            "date_before_span",
+            date=format_date(on),
+            start=format_date(early.start),
+        )
     moves = successor is not None and successor.kind in MEMBER_HOLDING
+    if moves:
+        rules.check_unit_holds_members(successor, on)
+    reason = Reason.REORGANISED if moves else Reason.UNION_DISSOLVED
+    note = nfc(event.reason)
+    entries, follow_ons = [], []
     for span in spans:
+        before = _span_state(span)
+        span.end, span.end_reason = on, reason
+        if note:
+            span.note = nfc(f"{span.note} {note}" if span.note else note)[:500]
+        entries.append(_span_entry(actor, span, before, event.kind, note))
         if moves:
-            _follow_on(
-                actor=actor,
-                member=span.member,
-                span=span,
-                on=on,
-                unit=successor,
-                status=span.status,
-                reason=Reason.REORGANISED,
-                note=event.reason,
-                operation=event.kind,
+            follow_ons.append(
+                Membership(
+                    member=span.member,
+                    unit=successor,
+                    status=span.status,
+                    start=on,
+                    start_reason=Membership.StartReason.REORGANISED,
+                    note=note[:500],
+                )
             )
-        else:
-            _close(
-                actor=actor,
-                span=span,
-                on=on,
-                reason=Reason.UNION_DISSOLVED,
-                note=event.reason,
-                operation=event.kind,
-            )
+    Membership.objects.bulk_update(spans, ["end", "end_reason", "note"], batch_size=1000)
+    # After the closing: the database allows one open span per person.
+    Membership.objects.bulk_create(follow_ons, batch_size=1000)
+    entries += [_span_entry(actor, span, None, event.kind, note) for span in follow_ons]
+    audit.record_many(entries)
     return len(spans)
+
+
+def _span_entry(actor, span: Membership, before: dict | None, operation: str, reason: str):
+    return audit.entry(
+        actor=actor,
+        obj=span.member,
+        action=audit.AuditEntry.Action.UPDATE,
+        before=before,
+        after=_span_state(span),
+        operation=operation,
+        reason=reason,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from congdoan.members import views
+from congdoan.members import views, views_transfers
 
 app_name = "members"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("<int:pk>/suspend/", views.suspend, name="suspend"),
     path("<int:pk>/resume/", views.resume, name="resume"),
     path("<int:pk>/readmit/", views.readmit, name="readmit"),
+    path("transfers/", views_transfers.transfer_list, name="transfers"),
+    path(
+        "transfers/<int:pk>/<str:verdict>/",
+        views_transfers.answer,
+        name="transfer_answer",
+    ),
 ]

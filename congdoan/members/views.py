@@ -17,8 +17,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from congdoan.accounts.scope import Scope, scope_for
 from congdoan.core import audit
-from congdoan.members import forms, selectors, services
+from congdoan.members import forms, selectors, services, transfers
 from congdoan.members.models import Member, Membership
+from congdoan.members.templatetags import members_tags
 from congdoan.org.models import Unit
 
 # For each form: page title, button label, success message.
@@ -41,6 +42,11 @@ OPERATIONS = {
     ),
     "readmit": (_("Re-admit %(member)s"), _("Re-admit"), _("%(member)s has been re-admitted.")),
 }
+
+TRANSFER_ASKED = _(
+    "%(unit)s has been asked to accept %(member)s; the member stays here until it answers."
+)
+TRANSFERRED_AWAY = _("%(member)s has moved to %(destination)s; the membership here has ended.")
 
 
 def may_keep_records(scope: Scope, span: Membership | None) -> bool:
@@ -68,13 +74,18 @@ def member_list(request):
         "is_first_page": "after" not in request.GET,
         "query": query.urlencode(),
         "may_admit": selectors.units_for_data_entry(scope).exists(),
+        "incoming_transfers": selectors.incoming_transfers(scope).count(),
     })
 
 
 def _detail_context(scope: Scope, member: Member, span: Membership | None, **extra) -> dict:
     entries = list(audit.history(member).select_related("actor")[:100])
-    unit_ids = {(e.after or {}).get("unit_id") for e in entries}
-    unit_ids |= {(e.before or {}).get("unit_id") for e in entries}
+    unit_ids = {
+        (state or {}).get(key)
+        for e in entries
+        for state in (e.before, e.after)
+        for key in members_tags.UNIT_KEYS
+    }
     return {
         "member": member,
         "span": span,
@@ -84,6 +95,7 @@ def _detail_context(scope: Scope, member: Member, span: Membership | None, **ext
         # timeline: they are part of the person's record.
         "audit_units": Unit.objects.in_bulk([i for i in unit_ids if i]),
         "may_keep": may_keep_records(scope, span),
+        "pending_transfer": transfers.pending_for(member),
         **extra,
     }
 
@@ -113,8 +125,8 @@ def reveal_national_id(request, pk: int):
 # --- forms ---------------------------------------------------------------------------------
 
 
-def _done(request, operation: str, member: Member):
-    messages.success(request, OPERATIONS[operation][2] % {"member": member})
+def _done(request, operation: str, member: Member, message=None):
+    messages.success(request, message or OPERATIONS[operation][2] % {"member": member})
     url = reverse("members:detail", args=[member.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -157,7 +169,8 @@ def new(request):
 def _operate(request, pk: int, operation: str, form_class, perform):
     """Scoped fetch → form → service → redirect, or the form again with what went wrong.
 
-    `perform(member, form, actor)` calls the service with the form's cleaned data.
+    `perform(member, form, actor)` calls the service with the form's cleaned data; it may
+    return the message to show instead of the operation's usual one.
     """
     scope = scope_for(request.user)
     member, span = selectors.member_for(scope, pk)
@@ -168,11 +181,11 @@ def _operate(request, pk: int, operation: str, form_class, perform):
     )
     if form.is_bound and form.is_valid():
         try:
-            perform(member, form, request.user)
+            message = perform(member, form, request.user)
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            return _done(request, operation, member)
+            return _done(request, operation, member, message)
     if operation == "edit" and not form.is_bound:
         # The edit form shows the full national ID.
         services.record_national_id_view(actor=request.user, member=member)
@@ -191,10 +204,16 @@ def edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def transfer(request, pk: int):
     def perform(member, form, actor):
-        data = form.cleaned_data
-        services.transfer_member(
-            actor=actor, member=member, to_unit=data["to_unit"], on=data["on"], note=data["note"]
-        )
+        data, to = form.cleaned_data, form.destination()
+        on, note = data["on"], data["note"]
+        if isinstance(to, str):
+            transfers.transfer_away(actor=actor, member=member, on=on, destination=to, note=note)
+            return TRANSFERRED_AWAY % {"member": member, "destination": to}
+        if scope_for(actor).can_enter_data(to):
+            services.transfer_member(actor=actor, member=member, to_unit=to, on=on, note=note)
+            return None
+        transfers.request_transfer(actor=actor, member=member, to_unit=to, on=on, note=note)
+        return TRANSFER_ASKED % {"member": member, "unit": to}
 
     return _operate(request, pk, "transfer", forms.TransferForm, perform)
 

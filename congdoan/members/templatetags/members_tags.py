@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congdoan.core.codes import mask_cccd
 from congdoan.core.dates import format_date
-from congdoan.members.models import Gender, Member, Membership
+from congdoan.members.models import Gender, Member, Membership, TransferRequest
 from congdoan.org.models import OrgEvent
 
 register = template.Library()
@@ -24,6 +24,11 @@ _OPERATIONS = {
     "suspend": _("Suspension"),
     "resume": _("Resumption"),
     "view_national_id": _("Full national ID shown"),
+    "transfer_request": _("Transfer asked"),
+    "transfer_accept": _("Transfer accepted"),
+    "transfer_decline": _("Transfer declined"),
+    "transfer_cancel": _("Transfer request withdrawn"),
+    "transfer_away": _("Moved outside this system"),
     **dict(OrgEvent.Kind.choices),
 }
 _SPAN_LABELS = {
@@ -34,14 +39,19 @@ _SPAN_LABELS = {
     "start_reason": _("How it began"),
     "end_reason": _("How it ended"),
     "note": _("Note"),
+    "from_unit_id": _("From"),
+    "to_unit_id": _("To"),
+    "on": _("From date"),
+    "answer": _("Answer"),
 }
+UNIT_KEYS = ("unit_id", "from_unit_id", "to_unit_id")
 _CHOICES = {
     "gender": dict(Gender.choices),
-    "status": dict(Membership.Status.choices),
+    "status": {**dict(Membership.Status.choices), **dict(TransferRequest.Status.choices)},
     "start_reason": dict(Membership.StartReason.choices),
     "end_reason": dict(Membership.EndReason.choices),
 }
-_DATES = {"birth_date", "joined_on", "start", "end"}
+_DATES = {"birth_date", "joined_on", "start", "end", "on"}
 
 
 @register.filter
@@ -98,7 +108,7 @@ def _show(key: str, value, units: dict) -> str:
         return "—"
     if key == "national_id":
         return mask_cccd(str(value))
-    if key == "unit_id":
+    if key in UNIT_KEYS:
         unit = units.get(int(value))
         return unit.name if unit else str(value)
     if key in _CHOICES:

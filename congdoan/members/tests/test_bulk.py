@@ -90,6 +90,11 @@ def broken_histories(org):
         "date_before_birth": person("B", admitted(a1, D(1985, 3, 8))),
         "too_young": person("C", admitted(a1, D(2020, 5, 31)), birth_date=D(2005, 6, 1)),
         "foreign_too_early": person("D", admitted(a1, D(2025, 6, 30)), nationality="kr"),
+        "foreign_contract_short": person(
+            "D2", admitted(a1, D(2025, 8, 1)), nationality="kr", contract_term="fixed",
+            contract_months=6,
+        ),
+        "manages_employer": person("D3", admitted(a1, D(2020, 1, 1)), manages_employer=True),
         "not_grassroots": person("E", admitted(org.district_a, D(2020, 1, 1))),
         "unit_not_there": person("F", admitted(a1, D(1999, 12, 31)), birth_date=D(1970, 1, 1)),
         "unit_ends": person("G", admitted(a2, D(2023, 1, 1))),
@@ -209,7 +214,8 @@ def histories(org):
                span(a2, D(2022, 8, 1), how="transferred"), gender="male"),
         person("Danh Sóc", admitted(a2, D(2023, 9, 9), D(2025, 1, 1), "deceased"),
                gender="male", birth_date=D(2001, 7, 7), national_id="094201000777"),
-        person("Kim Min-jun", admitted(b1, D(2025, 7, 1)), gender="male", nationality="KR"),
+        person("Kim Min-jun", admitted(b1, D(2025, 7, 1)), gender="male", nationality="KR",
+               contract_term="indefinite"),
         person("Võ Thị Hai"),  # registered, never a member
     ]
 

@@ -124,10 +124,40 @@ def test_admission_checks_age(org, settings):
 
 
 def test_foreign_workers_join_from_the_date_the_law_allows(org):
-    person = make_member(nationality="kr")
+    person = make_member(nationality="kr", contract_term="indefinite")
     refused("foreign_too_early", services.admit_member, member=person, unit=org.grassroots_a1,
             on=D(2025, 6, 30))
     services.admit_member(actor=None, member=person, unit=org.grassroots_a1, on=D(2025, 7, 1))
+
+
+def test_foreign_workers_join_with_a_contract_of_twelve_months_or_more(org):
+    unknown = make_member(nationality="KR")
+    refused("foreign_contract_unknown", services.admit_member, member=unknown,
+            unit=org.grassroots_a1, on=D(2025, 8, 1))
+    short = make_member(nationality="KR", contract_term="fixed", contract_months=11)
+    refused("foreign_contract_short", services.admit_member, member=short,
+            unit=org.grassroots_a1, on=D(2025, 8, 1))
+    services.update_member(actor=None, member=short, contract_months=12, reason="new contract")
+    services.admit_member(actor=None, member=short, unit=org.grassroots_a1, on=D(2025, 8, 1))
+    # Vietnamese workers need no contract recorded.
+    services.admit_member(actor=None, member=make_member(), unit=org.grassroots_a1,
+                          on=D(2025, 8, 1))
+
+
+def test_contract_length_goes_with_a_fixed_term(org):
+    refused("contract_months_required", services.register_member, full_name="A",
+            gender="male", birth_year=1990, contract_term="fixed")
+    refused("contract_months_without_term", services.register_member, full_name="A",
+            gender="male", birth_year=1990, contract_term="indefinite", contract_months=12)
+    refused("contract_term_invalid", services.register_member, full_name="A",
+            gender="male", birth_year=1990, contract_term="seasonal")
+
+
+def test_owners_and_managers_of_non_state_employers_are_not_admitted(org):
+    owner = make_member(manages_employer=True)
+    refused("manages_employer", services.admit_member, member=owner, unit=org.grassroots_a1,
+            on=D(2022, 1, 1))
+    assert not owner.memberships.exists()
 
 
 def test_readmission_no_sooner_than_three_months(member, org):
@@ -189,6 +219,29 @@ def test_merging_grassroots_unions_carries_members_over(member, org):
     old, new = selectors.member_timeline(member)
     assert old.end_reason == "reorganised" and new.unit == org.grassroots_a2
     assert new.start_reason == "reorganised"
+
+
+def test_a_merge_carries_many_members_in_a_few_queries(org, django_assert_max_num_queries):
+    people = [make_member(unit=org.grassroots_a1, on=D(2020, 1, 1)) for _ in range(40)]
+    for person in people[::4]:
+        services.suspend_member(actor=None, member=person, on=D(2025, 6, 1))
+    district = selectors.count_members(unit=org.district_a, on=D(2025, 7, 1)).as_dict()
+    member_entries = AuditEntry.objects.filter(object_type="members.member")
+    entries = member_entries.count()
+    with django_assert_max_num_queries(40):
+        org_services.merge_units(actor=None, sources=[org.grassroots_a1],
+                                 into=org.grassroots_b1,
+                                 on=D(2025, 7, 1), reason="QĐ 12/QĐ-LĐLĐ")
+    for person in people:
+        old, new = list(selectors.member_timeline(person))[-2:]
+        assert (old.end, old.end_reason) == (D(2025, 7, 1), "reorganised")
+        assert (new.unit, new.start, new.status) == (org.grassroots_b1, D(2025, 7, 1), old.status)
+        assert new.note == "QĐ 12/QĐ-LĐLĐ" and new.end is None
+    assert Membership.objects.filter(unit=org.grassroots_b1, end__isnull=True).count() == 40
+    # Two audit entries per person: the span closed, the span opened.
+    assert member_entries.count() - entries == 80
+    after = selectors.count_members(unit=org.district_a, on=D(2025, 7, 1)).as_dict()
+    assert after["members"] == district["members"] - 40 == 0
 
 
 def test_a_reorganisation_dated_before_a_members_span_is_refused_whole(org):

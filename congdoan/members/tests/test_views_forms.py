@@ -142,12 +142,12 @@ def test_transfer(as_huyen_a, member, org):
     assert selectors.current_membership(member).unit == org.grassroots_a2
 
 
-def test_the_transfer_form_says_unions_outside_the_scope_are_not_offered(as_huyen_a, member):
+def test_the_transfer_form_lists_unions_in_scope_and_asks_others_by_code(as_huyen_a, member):
     page = as_huyen_a.get(f"/members/{member.pk}/transfer/").content.decode()
     assert "CĐCS A2" in page and "CĐCS B1" not in page
     with translation.override("vi"):
-        help_text = str(forms.TransferForm.base_fields["to_unit"].help_text)
-    assert escape(help_text) in page
+        help_text = str(forms.TransferForm.base_fields["to_code"].help_text)
+    assert escape(help_text) in page and 'name="away_to"' in page
 
 
 def test_leave(as_clerk, member):

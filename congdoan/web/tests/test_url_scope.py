@@ -29,10 +29,14 @@ def member_of(unit_code: str):
 
 
 # For each path parameter, values naming district B's objects (see the org fixture).
-OUTSIDE_VALUES = {"code": ["DB", "DB-1"], "pk": [member_of("DB-1")]}
+OUTSIDE_VALUES = {
+    "code": ["DB", "DB-1"], "pk": [member_of("DB-1")], "verdict": ["accept", "cancel"],
+}
 # …and district A's, for the read-only roles (DA-2's member: the clerk of DA-1 may not
 # change them either).
-INSIDE_VALUES = {"code": ["DA", "DA-1"], "pk": [member_of("DA-2")]}
+INSIDE_VALUES = {
+    "code": ["DA", "DA-1"], "pk": [member_of("DA-2")], "verdict": ["accept", "cancel"],
+}
 OUTSIDER_NAME = "Lê Văn Bên Ngoài"
 
 _PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
