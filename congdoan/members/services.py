@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, Value, When
+from django.db.models.functions import Concat, Substr
 
 from congdoan.core import audit
 from congdoan.core.codes import clean_cccd
@@ -441,7 +443,7 @@ def end_memberships_of_unit(
     if moves:
         rules.check_unit_holds_members(successor, on)
     reason = Reason.REORGANISED if moves else Reason.UNION_DISSOLVED
-    note = nfc(event.reason)
+    note = nfc(event.reason)[:500]
     entries, follow_ons = [], []
     for span in spans:
         before = _span_state(span)
@@ -457,10 +459,18 @@ def end_memberships_of_unit(
                     status=span.status,
                     start=on,
                     start_reason=Membership.StartReason.REORGANISED,
-                    note=note[:500],
+                    note=note,
                 )
             )
-    Membership.objects.bulk_update(spans, ["end", "end_reason", "note"], batch_size=1000)
+    # One statement for all (bulk_update's CASE per row is slow on SQLite), appending the
+    # note as close_span does; the spans are those read above, locked by this transaction.
+    changes = {"end": on, "end_reason": reason}
+    if note:
+        changes["note"] = Case(
+            When(note="", then=Value(note)),
+            default=Substr(Concat("note", Value(f" {note}")), 1, 500),
+        )
+    Membership.objects.filter(unit=unit, end__isnull=True).update(**changes)
     # After the closing: the database allows one open span per person.
     Membership.objects.bulk_create(follow_ons, batch_size=1000)
     entries += [_span_entry(actor, span, None, event.kind, note) for span in follow_ons]

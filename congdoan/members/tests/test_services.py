@@ -224,7 +224,7 @@ def test_merging_grassroots_unions_carries_members_over(member, org):
 def test_a_merge_carries_many_members_in_a_few_queries(org, django_assert_max_num_queries):
     people = [make_member(unit=org.grassroots_a1, on=D(2020, 1, 1)) for _ in range(40)]
     for person in people[::4]:
-        services.suspend_member(actor=None, member=person, on=D(2025, 6, 1))
+        services.suspend_member(actor=None, member=person, on=D(2025, 6, 1), note="Nghỉ việc")
     district = selectors.count_members(unit=org.district_a, on=D(2025, 7, 1)).as_dict()
     member_entries = AuditEntry.objects.filter(object_type="members.member")
     entries = member_entries.count()
@@ -237,6 +237,8 @@ def test_a_merge_carries_many_members_in_a_few_queries(org, django_assert_max_nu
         assert (old.end, old.end_reason) == (D(2025, 7, 1), "reorganised")
         assert (new.unit, new.start, new.status) == (org.grassroots_b1, D(2025, 7, 1), old.status)
         assert new.note == "QĐ 12/QĐ-LĐLĐ" and new.end is None
+        assert old.note == ("Nghỉ việc QĐ 12/QĐ-LĐLĐ" if old.status == "suspended"
+                            else "QĐ 12/QĐ-LĐLĐ")
     assert Membership.objects.filter(unit=org.grassroots_b1, end__isnull=True).count() == 40
     # Two audit entries per person: the span closed, the span opened.
     assert member_entries.count() - entries == 80
