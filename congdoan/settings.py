@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "congdoan.org",
     "congdoan.accounts",
     "congdoan.members",
+    "congdoan.enterprises",
     "congdoan.imports",
     "congdoan.web",
     "congdoan.demo",
@@ -184,3 +185,7 @@ MEMBERS_DUPLICATE_NAME_SCORE = int(os.environ.get("MEMBERS_DUPLICATE_NAME_SCORE"
 MEMBERS_FOREIGN_MIN_CONTRACT_MONTHS = int(
     os.environ.get("MEMBERS_FOREIGN_MIN_CONTRACT_MONTHS", "12")
 )
+# Enterprises: check the 10th digit of tax codes (the rule is python-stdnum's, not an official
+# text), and the workers an enterprise needs to count for coverage when no plan says otherwise.
+ENTERPRISES_CHECK_TAX_CODE_DIGIT = env_bool("ENTERPRISES_CHECK_TAX_CODE_DIGIT", True)
+ENTERPRISES_MIN_WORKERS = int(os.environ.get("ENTERPRISES_MIN_WORKERS", "20"))
