@@ -189,9 +189,20 @@ class NewMemberForm(PersonForm):
         label=_("Note"), max_length=500, required=False,
         help_text=_("E.g. the number of the admission decision."),
     )
+    # Shown (by members/_duplicate_warning.html) only when possible duplicates were found.
+    different_person = forms.BooleanField(
+        label=_("This is a different person; register anyway"), required=False,
+    )
+    # A digest of the possible duplicates shown: ticking covers those, not any found since.
+    duplicates_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    #: (member, standing span, whether the user may open their page) of each possible
+    #: duplicate found on submitting, for the warning (see warn_duplicates).
+    duplicates = ()
 
     def __init__(self, data=None, *, scope: Scope):
         super().__init__(data)
+        self.scope = scope
         units = selectors.units_for_data_entry(scope)
         self.fields["unit"].queryset = units
         if len(choices := units[:2]) == 1:
@@ -200,6 +211,32 @@ class NewMemberForm(PersonForm):
     def fieldsets(self):
         admission = [self[name] for name in ("unit", "on", "note")]
         return [(_("Admission"), admission), self.person_fieldset()]
+
+    @staticmethod
+    def _digest(members) -> str:
+        pks = sorted(member.pk for member in members)
+        return hashlib.sha256(repr(pks).encode()).hexdigest()[:20]
+
+    def confirms_different(self, found) -> bool:
+        """The box is ticked and the warning showed exactly these possible duplicates."""
+        return bool(self.cleaned_data["different_person"]) and (
+            self.cleaned_data["duplicates_seen"] == self._digest(found)
+        )
+
+    def warn_duplicates(self, found) -> None:
+        """Draw the form again with the warning listing `found`; the box must be ticked anew.
+
+        Those whose page the user may not open are shown by where, not who.
+        """
+        spans = selectors.standing_spans(found)
+        self.duplicates = [
+            (member, spans.get(member.pk),
+             self.scope.contains(getattr(spans.get(member.pk), "unit", None)))
+            for member in found
+        ]
+        self.data = self.data.copy()
+        self.data["duplicates_seen"] = self._digest(found)
+        self.data.pop("different_person", None)
 
 
 class MemberForm(ServiceErrorsMixin, forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from congdoan.members import views, views_transfers
+from congdoan.members import views, views_duplicates, views_transfers
 
 app_name = "members"
 
@@ -21,4 +21,7 @@ urlpatterns = [
         views_transfers.answer,
         name="transfer_answer",
     ),
+    path("duplicates/", views_duplicates.duplicate_list, name="duplicates"),
+    path("duplicates/<int:pk>/merge/", views_duplicates.merge, name="duplicate_merge"),
+    path("duplicates/<int:pk>/distinct/", views_duplicates.distinct, name="duplicate_distinct"),
 ]

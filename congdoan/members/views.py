@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from congdoan.accounts.scope import Scope, scope_for
 from congdoan.core import audit
-from congdoan.members import forms, selectors, services, transfers
+from congdoan.members import duplicates, forms, merging, selectors, services, transfers
 from congdoan.members.models import Member, Membership
 from congdoan.members.templatetags import members_tags
 from congdoan.org.models import Unit
@@ -103,6 +103,10 @@ def _detail_context(scope: Scope, member: Member, span: Membership | None, **ext
 @require_GET
 def detail(request, pk: int):
     scope = scope_for(request.user)
+    if (kept := duplicates.kept_record(pk)) is not None:
+        # Merged into another record: that one, if this user may open it.
+        selectors.member_for(scope, kept.pk)
+        return redirect("members:detail", kept.pk)
     member, span = selectors.member_for(scope, pk)
     return render(request, "members/detail.html", _detail_context(scope, member, span))
 
@@ -151,14 +155,24 @@ def new(request):
         raise PermissionDenied
     form = forms.NewMemberForm(request.POST if request.method == "POST" else None, scope=scope)
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+        data, person = form.cleaned_data, form.person()
+        found = [member for member, _score in duplicates.candidates(
+            full_name=person["full_name"], birth_date=person["birth_date"],
+            birth_year=person["birth_year"], unit=data["unit"],
+            national_id=person["national_id"] or None,
+        )]
+        if found and not form.confirms_different(found):
+            form.warn_duplicates(found)
+            return _form_page(request, scope, "new", form)
         try:
             with transaction.atomic():
-                member = services.register_member(actor=request.user, **form.person())
+                member = services.register_member(actor=request.user, **person)
                 services.admit_member(
                     actor=request.user, member=member, unit=data["unit"], on=data["on"],
                     note=data["note"],
                 )
+                # Told apart by the clerk: the scan will not flag these pairs again.
+                merging.record_distinct(actor=request.user, member=member, others=found)
         except ValidationError as error:
             form.add_service_error(error)
         else:

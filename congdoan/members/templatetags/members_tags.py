@@ -29,6 +29,8 @@ _OPERATIONS = {
     "transfer_decline": _("Transfer declined"),
     "transfer_cancel": _("Transfer request withdrawn"),
     "transfer_away": _("Moved outside this system"),
+    "merge": _("Records of one person merged"),
+    "distinct": _("Confirmed as different people"),
     **dict(OrgEvent.Kind.choices),
 }
 _SPAN_LABELS = {

@@ -5,6 +5,7 @@ this file, unless it takes a path parameter this file cannot fill: then the test
 asks for a district-B value for that parameter in OUTSIDE_VALUES.
 """
 
+import datetime as dt
 import re
 
 import pytest
@@ -13,7 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from congdoan.core.models import AuditEntry
 from congdoan.members import forms as member_forms
-from congdoan.members.models import Member, Membership
+from congdoan.members import services as member_services
+from congdoan.members.forms_duplicates import pair_token
+from congdoan.members.models import DuplicatePair, Member, Membership
 from congdoan.org import forms
 from congdoan.org.models import OrgEvent, Unit, UnitVersion
 from congdoan.testing import make_member
@@ -92,11 +95,24 @@ def fillings(route: str, table: dict[str, list[str]]) -> list[str]:
 def org(org):
     """The shared org, with a member in a union of each district."""
     # National IDs make the "show the full number" button tempting: it records a view.
-    make_member(unit=org.grassroots_b1, full_name=OUTSIDER_NAME, national_id="094090123456")
-    make_member(
+    outsider = make_member(
+        unit=org.grassroots_b1, full_name=OUTSIDER_NAME, national_id="094090123456"
+    )
+    insider = make_member(
         unit=org.grassroots_a2, full_name="Trần Thị Bên Trong", gender="female",
         national_id="094190123457",
     )
+    # A possible duplicate in each district: an older record of the same person, closed
+    # before the first begins (a merge would succeed). The pair takes its first person's
+    # key, so the `pk` values above name the pair too.
+    for person, unit in ((outsider, org.grassroots_b2), (insider, org.grassroots_a1)):
+        twin = make_member(
+            unit=unit, full_name=person.full_name, gender=person.gender, on=dt.date(2010, 1, 1)
+        )
+        member_services.leave_union(
+            actor=None, member=twin, on=dt.date(2014, 6, 1), reason="left_job"
+        )
+        DuplicatePair.objects.create(pk=person.pk, first=person, second=twin, score=100)
     return org
 
 
@@ -107,6 +123,7 @@ def snapshot():
         OrgEvent.objects.count(),
         list(Member.objects.order_by("pk").values_list()),
         list(Membership.objects.order_by("pk").values_list()),
+        list(DuplicatePair.objects.order_by("pk").values_list()),
         AuditEntry.objects.count(),
     )
 
@@ -117,8 +134,12 @@ def tempting_post_data(url: str, org) -> dict:
     unit = Unit.objects.filter(code=code).first()
     is_member_url = url.startswith("/members/") and code.isdigit()
     member = Member.objects.filter(pk=code).first() if is_member_url else None
+    is_pair_url = url.startswith("/members/duplicates/") and url.count("/") > 3
+    pair = DuplicatePair.objects.filter(pk=url.split("/")[3]).first() if is_pair_url else None
     if member is not None:
         version = member_forms.member_token(member)
+    elif pair is not None:
+        version = pair_token(pair)
     else:
         version = forms.revision_token(unit) if unit else ""
     return {
@@ -142,6 +163,8 @@ def tempting_post_data(url: str, org) -> dict:
         "on": "01/03/2024",
         "unit": (org.grassroots_b1 if url == "/members/new/" else org.grassroots_a1).pk,
         "to_unit": org.grassroots_a1.pk,
+        # Possible duplicates: merge into the first record.
+        "keep": pair.first_id if pair else "",
     }
 
 

@@ -1,4 +1,5 @@
-"""`congdoan members count CODE [--as-of DATE] [--structure as-was|current] [--json]`."""
+"""`congdoan members count CODE [--as-of DATE] [--structure as-was|current] [--json]`;
+`congdoan members duplicates [--unit CODE] [--json]`."""
 
 import json
 
@@ -8,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from congdoan.core.dates import parse_date, today
-from congdoan.members import selectors
+from congdoan.members import duplicates, selectors
 from congdoan.org.models import Unit
 
 
@@ -22,9 +23,14 @@ class Command(BaseCommand):
         count.add_argument("--as-of", default="", help="dd/mm/yyyy or yyyy-mm-dd (today)")
         count.add_argument("--structure", choices=selectors.STRUCTURES, default=selectors.AS_WAS)
         count.add_argument("--json", action="store_true")
+        found = sub.add_parser("duplicates", help="flag possible duplicate people")
+        found.add_argument("--unit", default="", help="code of the unit whose people to scan")
+        found.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):
         translation.activate(settings.LANGUAGE_CODE)
+        if options["action"] == "duplicates":
+            return self._duplicates(options)
         unit = Unit.objects.filter(code=options["code"].upper()).first()
         if unit is None:
             raise CommandError(_("No unit has the code %(code)s.") % options, returncode=2)
@@ -51,4 +57,27 @@ class Command(BaseCommand):
                     "suspended": result.suspended,
                     "female": result.female,
                 }
+            )
+
+    def _duplicates(self, options) -> None:
+        """`congdoan members duplicates [--unit CODE] [--json]`: scan, then say what is open."""
+        unit = None
+        if options["unit"]:
+            unit = Unit.objects.filter(code=options["unit"].upper()).first()
+            if unit is None:
+                raise CommandError(
+                    _("No unit has the code %(code)s.") % {"code": options["unit"]}, returncode=2
+                )
+        flagged = duplicates.scan(unit=unit)
+        result = {
+            "unit": unit.code if unit else None,
+            "flagged": flagged,
+            "open": duplicates.open_count(unit=unit),
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+        else:
+            self.stdout.write(
+                _("Possible duplicates: %(flagged)s new pairs flagged, %(open)s open to review.")
+                % result
             )
