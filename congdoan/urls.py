@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("congdoan.accounts.urls")),
     path("units/", include("congdoan.org.urls")),
     path("members/", include("congdoan.members.urls")),
+    path("enterprises/", include("congdoan.enterprises.urls")),
+    path("organizing/", include("congdoan.organizing.urls")),
     path("", include("congdoan.web.urls")),
 ]
