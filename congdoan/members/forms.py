@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.accounts.scope import Scope
+from congdoan.core.codes import clean_tax_code
 from congdoan.core.text import nfc
+from congdoan.enterprises.models import Enterprise
 from congdoan.members import errors, selectors
 from congdoan.members.models import LEAVING_REASONS, ContractTerm, Gender, Member, Membership
 from congdoan.org.forms import DayField
@@ -23,6 +25,10 @@ BIRTH_INVALID = _("“%(value)s” is neither a date (dd/mm/yyyy) nor a year of 
 UNIT_CHOICE_INVALID = _("Choose a grassroots union from the list.")
 UNIT_NOT_FOUND = _("No unit in your scope has the code “%(code)s”.")
 TRANSFER_CODE_UNKNOWN = _("No living grassroots union has the code “%(code)s”.")
+ENTERPRISE_NOT_FOUND = _(
+    "No enterprise with tax code %(tax_code)s is in the registry; leave the field empty and "
+    "write the employer's name."
+)
 YEAR_INVALID = _("Write the year with four digits, e.g. 2015.")
 EDIT_REASON_REQUIRED = _("Say why the details change, e.g. “typing error” or the document.")
 LEAVE_REASON_REQUIRED = _("Choose why the membership ends.")
@@ -124,6 +130,11 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
     card_number = forms.CharField(label=_("Union card number"), max_length=30, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     employer_name = forms.CharField(label=_("Employer"), max_length=255, required=False)
+    employer_tax_code = forms.CharField(
+        label=_("Employer's tax code"), max_length=20, required=False,
+        help_text=_("Links the member to the enterprise in the registry, if it is there."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     education_level = forms.CharField(label=_("General education"), max_length=50, required=False)
     professional_level = forms.CharField(
         label=_("Professional level"), max_length=100, required=False
@@ -153,7 +164,7 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
 
     PERSON_FIELDS = (
         "full_name", "gender", "national_id", "card_number", "phone", "employer_name",
-        "contract_term", "contract_months", "manages_employer",
+        "employer_tax_code", "contract_term", "contract_months", "manages_employer",
         "education_level", "professional_level", "nationality", "ethnicity", "religion",
     )
 
@@ -166,9 +177,24 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
             self.add_error("contract_months", errors.CONTRACT_MONTHS_WITHOUT_TERM)
         return data
 
+    def clean_employer_tax_code(self):
+        text = self.cleaned_data["employer_tax_code"]
+        if not text.strip():
+            return None
+        try:
+            tax_code = clean_tax_code(text)
+        except ValidationError as error:
+            raise ValidationError(error.messages[0], code="tax_code") from None
+        enterprise = Enterprise.objects.filter(tax_code=tax_code).first()
+        if enterprise is None:
+            raise ValidationError(ENTERPRISE_NOT_FOUND, code="enterprise_not_found",
+                                  params={"tax_code": tax_code})
+        return enterprise
+
     def person(self) -> dict:
         """The cleaned details as keyword arguments of the member services."""
         data = {name: self.cleaned_data[name] for name in self.PERSON_FIELDS}
+        data["enterprise"] = data.pop("employer_tax_code")
         born = self.cleaned_data["born"]
         data["birth_date"] = born if isinstance(born, dt.date) else None
         data["birth_year"] = born if isinstance(born, int) else None
@@ -267,7 +293,11 @@ class EditForm(MemberForm, PersonForm):
     )
 
     def __init__(self, data=None, *, member: Member, scope: Scope):
-        initial = {name: getattr(member, name) for name in self.PERSON_FIELDS}
+        initial = {
+            name: getattr(member, name) for name in self.PERSON_FIELDS
+            if name != "employer_tax_code"
+        }
+        initial["employer_tax_code"] = member.enterprise.tax_code if member.enterprise else ""
         initial["born"] = member.birth_date or member.birth_year
         initial["joined_on"] = member.joined_on
         super().__init__(data, member=member, scope=scope, initial=initial)

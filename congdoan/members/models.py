@@ -39,6 +39,16 @@ class Member(models.Model):
         _("union card number"), max_length=30, null=True, blank=True
     )
     employer_name = models.CharField(_("employer"), max_length=255, blank=True)
+    # The employer in the enterprise registry, when it is there; employer_name stays the
+    # words on the papers (and is filled from the registry when empty).
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("employer (registry)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
+    )
     nationality = models.CharField(_("nationality"), max_length=2, default="VN")
     joined_on = models.DateField(_("joined the union on"), null=True, blank=True)
     # Owners and managers of non-state enterprises and cooperatives may not be admitted.

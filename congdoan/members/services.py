@@ -33,6 +33,7 @@ PERSON_FIELDS = (
     "phone",
     "card_number",
     "employer_name",
+    "enterprise",
     "nationality",
     "joined_on",
     "manages_employer",
@@ -86,6 +87,8 @@ def clean_person(member: Member) -> None:
         if member.national_id not in (None, "")
         else None
     )
+    if member.enterprise is not None and not member.employer_name:
+        member.employer_name = member.enterprise.name
     member.search_key = search_key(member.full_name)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congdoan.core.codes import mask_cccd
 from congdoan.core.dates import format_date
+from congdoan.enterprises.models import Enterprise
 from congdoan.members.models import Gender, Member, Membership, TransferRequest
 from congdoan.org.models import OrgEvent
 
@@ -110,6 +111,9 @@ def _show(key: str, value, units: dict) -> str:
         return "—"
     if key == "national_id":
         return mask_cccd(str(value))
+    if key == "enterprise":
+        enterprise = Enterprise.objects.filter(pk=value).only("name").first()
+        return enterprise.name if enterprise else str(value)
     if key in UNIT_KEYS:
         unit = units.get(int(value))
         return unit.name if unit else str(value)

@@ -296,3 +296,27 @@ def test_a_clerk_cannot_change_a_member_of_another_union(client, users, org):
     before = snapshot()
     assert post(client, other, "leave", reason="retired").status_code == 404
     assert snapshot() == before
+
+
+def test_the_employer_is_linked_by_tax_code_when_it_is_in_the_registry(as_clerk, org):
+    from congdoan.enterprises.tests.factory import make_enterprise, valid_tax_code
+
+    enterprise = make_enterprise(area_unit=org.district_a, name="Công ty TNHH Hoàng Long",
+                                 tax_code=valid_tax_code(province="01"))
+    response = as_clerk.post("/members/new/", person_data(
+        unit=org.grassroots_a1.pk, employer_tax_code=enterprise.tax_code[1:],  # lost its 0
+    ))
+    assert response.status_code == 302
+    person = Member.objects.get(full_name="Nguyễn Thị Mới")
+    assert person.enterprise == enterprise and person.employer_name == "Công ty TNHH Hoàng Long"
+
+    before = snapshot()
+    unknown = valid_tax_code()
+    response = as_clerk.post("/members/new/", person_data(
+        full_name="Lê Văn Khác", unit=org.grassroots_a1.pk, employer_tax_code=unknown,
+    ))
+    assert response.status_code == 200 and says(response, forms.ENTERPRISE_NOT_FOUND)
+    response = as_clerk.post("/members/new/", person_data(
+        full_name="Lê Văn Khác", unit=org.grassroots_a1.pk, employer_tax_code="123",
+    ))
+    assert response.status_code == 200 and snapshot() == before
