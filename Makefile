@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test test-postgres check lint install messages bench clean screenshots
+.PHONY: demo test test-postgres check lint install messages bench bench-national clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,22 @@ messages: $(STAMP)
 	cd congdoan && ../$(BIN)/congdoan makemessages -l vi --no-obsolete --add-location file
 	cd congdoan && ../$(BIN)/congdoan compilemessages -l vi
 
-bench:
-	@echo "Benchmarks come with the analytics work (national-scale synthetic data); none yet."
+# Benchmarks, not tests: each builds a throw-away database (SQLite in a temporary directory;
+# on PostgreSQL the database congdoan_bench, created and dropped) with a synthetic province and
+# prints its figures beside bench/reference.json. BENCH_ARGS=--save-reference makes the run
+# the new reference. `bench` takes about two minutes, `bench-national` five or six.
+BENCH_MEMBERS ?= 200000
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python -m tools.bench --database sqlite --members $(BENCH_MEMBERS) $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench --database postgres --postgres $(BENCH_POSTGRES) \
+		--members $(BENCH_MEMBERS) $(BENCH_ARGS)
+
+# The member list at 1,000,000 members on PostgreSQL.
+bench-national: $(STAMP)
+	$(BIN)/python -m tools.bench --database postgres --postgres $(BENCH_POSTGRES) \
+		--members 1000000 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
