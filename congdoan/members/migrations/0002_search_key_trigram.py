@@ -1,13 +1,14 @@
 """A trigram index for name search on PostgreSQL.
 
-Search matches the start of any word of `search_key` (LIKE 'w%' OR LIKE '% w%'); a B-tree
-cannot serve the second form, a pg_trgm GIN index serves both. SQLite has no such index and
-does not need one at a province's size.
+Search matches the start of any word of the name with one LIKE '% word%' per word on
+' ' || search_key (members.selectors.search_members); a B-tree cannot serve a LIKE that
+starts with %, a pg_trgm GIN index on that expression can. SQLite has no such index and does
+not need one at a province's size.
 """
 
 from django.db import migrations
 
-INDEX = "members_member_search_key_trgm"
+INDEX = "members_member_spaced_key_trgm"
 
 
 def create(apps, schema_editor):
@@ -15,7 +16,7 @@ def create(apps, schema_editor):
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {INDEX} ON members_member "
-            "USING gin (search_key gin_trgm_ops)"
+            "USING gin ((' ' || search_key) gin_trgm_ops)"
         )
 
 
