@@ -2,34 +2,23 @@
 
 from django.contrib import admin
 
-from congdoan.core.admin import ReadOnlyAdmin
+from congdoan.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from congdoan.enterprises.models import Enterprise, Headcount, StatusPeriod, UnionLink
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class HeadcountInline(_ReadOnlyInline):
+class HeadcountInline(ReadOnlyInline):
     model = Headcount
     fields = ["as_of", "workers", "source"]
     readonly_fields = fields
 
 
-class StatusInline(_ReadOnlyInline):
+class StatusInline(ReadOnlyInline):
     model = StatusPeriod
     fields = ["status", "valid_from", "valid_to", "note"]
     readonly_fields = fields
 
 
-class UnionLinkInline(_ReadOnlyInline):
+class UnionLinkInline(ReadOnlyInline):
     model = UnionLink
     fields = ["union", "valid_from", "valid_to", "note"]
     readonly_fields = fields
