@@ -192,7 +192,7 @@ class DuplicatePair(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("To review")
         DISTINCT = "distinct", _("Different people")
-        MERGED = "merged", _("Merged")
+        MERGED = "merged", _("Merged into one record")
 
     first = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     second = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")

@@ -42,8 +42,8 @@ _SPAN_LABELS = {
     "start_reason": _("How it began"),
     "end_reason": _("How it ended"),
     "note": _("Note"),
-    "from_unit_id": _("From"),
-    "to_unit_id": _("To"),
+    "from_unit_id": _("Sending union"),
+    "to_unit_id": _("Receiving union"),
     "on": _("From date"),
     "answer": _("Answer"),
 }
