@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('score', models.PositiveSmallIntegerField(verbose_name='name similarity (%)')),
-                ('status', models.CharField(choices=[('open', 'To review'), ('distinct', 'Different people'), ('merged', 'Merged')], default='open', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('open', 'To review'), ('distinct', 'Different people'), ('merged', 'Merged into one record')], default='open', max_length=10, verbose_name='status')),
                 ('found_at', models.DateTimeField(auto_now_add=True, verbose_name='found on')),
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved on')),
             ],
