@@ -22,7 +22,7 @@ class Ownership(models.TextChoices):
 
 class Status(models.TextChoices):
     OPERATING = "operating", _("Operating")
-    SUSPENDED = "suspended", _("Suspended")
+    SUSPENDED = "suspended", _("Suspended operations")
     DISSOLVED = "dissolved", _("Dissolved")
 
 

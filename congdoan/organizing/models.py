@@ -115,7 +115,7 @@ class StageEvent(models.Model):
         ADVANCED = "advanced", _("Moved forward")
         BACK = "back", _("Moved back (correction)")
         PAUSED = "paused", _("Paused")
-        RESUMED = "resumed", _("Resumed")
+        RESUMED = "resumed", _("Campaign resumed")
         STOPPED = "stopped", _("Stopped")
         RECOGNISED = "recognised", _("Recognised")
 

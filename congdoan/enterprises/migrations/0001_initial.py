@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             name='StatusPeriod',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('operating', 'Operating'), ('suspended', 'Suspended'), ('dissolved', 'Dissolved')], max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('operating', 'Operating'), ('suspended', 'Suspended operations'), ('dissolved', 'Dissolved')], max_length=10, verbose_name='status')),
                 ('valid_from', models.DateField(verbose_name='from')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='until')),
                 ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
             name='StageEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Case opened'), ('advanced', 'Moved forward'), ('back', 'Moved back (correction)'), ('paused', 'Paused'), ('resumed', 'Resumed'), ('stopped', 'Stopped'), ('recognised', 'Recognised')], max_length=12, verbose_name='what happened')),
+                ('kind', models.CharField(choices=[('opened', 'Case opened'), ('advanced', 'Moved forward'), ('back', 'Moved back (correction)'), ('paused', 'Paused'), ('resumed', 'Campaign resumed'), ('stopped', 'Stopped'), ('recognised', 'Recognised')], max_length=12, verbose_name='what happened')),
                 ('stage', models.CharField(choices=[('identified', 'Identified'), ('contacted', 'Contacted'), ('board', 'Mobilisation board formed'), ('applications', 'Applications collected'), ('congress', 'Founding congress held'), ('recognised', 'Recognised')], max_length=20, verbose_name='stage')),
                 ('on', models.DateField(verbose_name='date')),
                 ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
