@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from congdoan.accounts.models import User
 from congdoan.demo import data
+from congdoan.demo.enterprises import Enterprises
 from congdoan.demo.members import Members
 from congdoan.demo.units import UnitBuilder
 from congdoan.members import selectors as member_selectors
@@ -116,10 +117,14 @@ def load_demo(*, today: dt.date, seed: int = data.SEED, size: int = 1000) -> Sum
     # Members' spans exist before the reform, so org's hooks end or carry them over on
     # 01/07/2025 as they would in production; what follows is recorded after it.
     members.load_until_reform()
+    enterprises = Enterprises(seed=seed, today=today, size=size, places=units.place,
+                              state=units.state)
+    enterprises.load_until_reform()
     units.reform()
     members.at_reform()
     units.after_reform()
     members.load_after_reform()
+    enterprises.load_after_reform()
     org_services.refresh_current_structure()
     units.create_users()
     return summarise(today=today)

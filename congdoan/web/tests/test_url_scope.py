@@ -13,12 +13,16 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from congdoan.core.models import AuditEntry
+from congdoan.enterprises.tests.factory import make_enterprise, valid_tax_code
 from congdoan.members import forms as member_forms
 from congdoan.members import services as member_services
 from congdoan.members.forms_duplicates import pair_token
 from congdoan.members.models import DuplicatePair, Member, Membership
 from congdoan.org import forms
 from congdoan.org.models import OrgEvent, Unit, UnitVersion
+from congdoan.organizing.forms import case_token
+from congdoan.organizing.models import Applicant, Case, StageEvent
+from congdoan.organizing.tests.factory import make_case
 from congdoan.testing import make_member
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", settings.STATIC_URL.lstrip("/"))
@@ -31,14 +35,27 @@ def member_of(unit_code: str):
     return lambda: str(Member.objects.get(memberships__unit__code=unit_code).pk)
 
 
+def case_of(owner_code: str):
+    """The pk of the organizing case the org fixture below opens under that unit."""
+    return lambda: str(Case.objects.get(owner__code=owner_code).pk)
+
+
+def applicant_of(owner_code: str):
+    return lambda: str(Applicant.objects.filter(case__owner__code=owner_code).first().pk)
+
+
 # For each path parameter, values naming district B's objects (see the org fixture).
 OUTSIDE_VALUES = {
     "code": ["DB", "DB-1"], "pk": [member_of("DB-1")], "verdict": ["accept", "cancel"],
+    "case": [case_of("DB")], "direction": ["next", "back"], "action": ["pause", "stop"],
+    "applicant": [applicant_of("DB")], "tax_code": [valid_tax_code(900_001)],
 }
 # …and district A's, for the read-only roles (DA-2's member: the clerk of DA-1 may not
 # change them either).
 INSIDE_VALUES = {
     "code": ["DA", "DA-1"], "pk": [member_of("DA-2")], "verdict": ["accept", "cancel"],
+    "case": [case_of("DA")], "direction": ["next", "back"], "action": ["pause", "stop"],
+    "applicant": [applicant_of("DA")], "tax_code": [valid_tax_code(900_002)],
 }
 OUTSIDER_NAME = "Lê Văn Bên Ngoài"
 
@@ -113,6 +130,18 @@ def org(org):
             actor=None, member=twin, on=dt.date(2014, 6, 1), reason="left_job"
         )
         DuplicatePair.objects.create(pk=person.pk, first=person, second=twin, score=100)
+    # An organizing case at its founding congress in each district, ready to be recognised,
+    # and an enterprise of district B with no case yet.
+    for district in (org.district_a, org.district_b):
+        make_case(owner=district, stage="congress", applicants=5,
+                  name=f"Công ty Vận Động {district.code}")  # fmt: skip
+    org.free_enterprise = make_enterprise(area_unit=org.district_b, name="Công ty Chưa Vận Động")
+    # The enterprises the `tax_code` values name: the outsider's carries their name, so a
+    # page that leaks it is caught by the name.
+    make_enterprise(area_unit=org.district_b, tax_code=valid_tax_code(900_001), workers=80,
+                    name=f"Công ty TNHH {OUTSIDER_NAME}")  # fmt: skip
+    make_enterprise(area_unit=org.district_a, tax_code=valid_tax_code(900_002), workers=60,
+                    name="Công ty TNHH Bên Trong")  # fmt: skip
     return org
 
 
@@ -124,6 +153,9 @@ def snapshot():
         list(Member.objects.order_by("pk").values_list()),
         list(Membership.objects.order_by("pk").values_list()),
         list(DuplicatePair.objects.order_by("pk").values_list()),
+        list(Case.objects.order_by("pk").values_list()),
+        StageEvent.objects.count(),
+        list(Applicant.objects.order_by("pk").values_list()),
         AuditEntry.objects.count(),
     )
 
@@ -136,8 +168,12 @@ def tempting_post_data(url: str, org) -> dict:
     member = Member.objects.filter(pk=code).first() if is_member_url else None
     is_pair_url = url.startswith("/members/duplicates/") and url.count("/") > 3
     pair = DuplicatePair.objects.filter(pk=url.split("/")[3]).first() if is_pair_url else None
+    is_case_url = url.startswith("/organizing/") and code.isdigit()
+    case = Case.objects.filter(pk=code).first() if is_case_url else None
     if member is not None:
         version = member_forms.member_token(member)
+    elif case is not None:
+        version = case_token(case)
     elif pair is not None:
         version = pair_token(pair)
     else:
@@ -165,6 +201,18 @@ def tempting_post_data(url: str, org) -> dict:
         "to_unit": org.grassroots_a1.pk,
         # Possible duplicates: merge into the first record.
         "keep": pair.first_id if pair else "",
+        # Organizing: open a case for district B's enterprise; recognise a case, step it
+        # back, pause or stop it, add an applicant.
+        "enterprise": org.free_enterprise.pk,
+        "owner": org.district_b.pk,
+        "opened_on": "01/03/2024",
+        "decision_number": "1/QĐ-LĐLĐ",
+        "decision_date": "01/06/2024",
+        "applied_on": "01/03/2024",
+        "next_step": "Gặp giám đốc",
+        "next_step_due": "01/03/2030",
+        **{f"{prefix}-{key}": value for prefix in ("pause", "stop") for key, value in (
+            ("on", "01/03/2024"), ("reason", "thử"), ("version", version))},
     }
 
 
