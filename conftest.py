@@ -1,5 +1,8 @@
+import os
+
 import pytest
 
+from congdoan.core.chromium import CHROMIUM, CHROMIUM_ARGS
 from congdoan.testing import Org, Users
 
 
@@ -26,3 +29,33 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# --- real Chromium through Playwright (tests marked `browser`) -----------------------------
+
+
+@pytest.fixture
+def chromium_path():
+    if not CHROMIUM.exists():
+        if os.environ.get("CONGDOAN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and CONGDOAN_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    return str(CHROMIUM)
+
+
+@pytest.fixture
+def browser_page(chromium_path, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the live server answers from
+    # its own thread, and the tests touch the ORM only before the browser starts. The flag
+    # keeps Django from refusing the fixtures' teardown while the loop is alive.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1300, "height": 900}, locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+        browser.close()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from congdoan.accounts.models import User
 from congdoan.demo import data
+from congdoan.demo.campaigns import load_campaigns
 from congdoan.demo.enterprises import Enterprises
 from congdoan.demo.members import Members
 from congdoan.demo.units import UnitBuilder
@@ -126,5 +127,7 @@ def load_demo(*, today: dt.date, seed: int = data.SEED, size: int = 1000) -> Sum
     members.load_after_reform()
     enterprises.load_after_reform()
     org_services.refresh_current_structure()
+    # Campaigns in every stage at the uncovered enterprises, some recognised on the way.
+    load_campaigns(rng=random.Random(seed + 1), today=today, count=max(6, 60 * size // 1000))
     units.create_users()
     return summarise(today=today)

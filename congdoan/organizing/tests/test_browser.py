@@ -3,40 +3,13 @@
 Skipped without Debian's Chromium unless CONGDOAN_REQUIRE_BROWSER=1 (see web/tests).
 """
 
-import os
-
 import pytest
 
-from congdoan.core.chromium import CHROMIUM, CHROMIUM_ARGS
 from congdoan.organizing.models import Case, Stage
 from congdoan.organizing.tests.factory import make_case
 from congdoan.testing import Org, Users
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def chromium_path():
-    if not CHROMIUM.exists():
-        if os.environ.get("CONGDOAN_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and CONGDOAN_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    return str(CHROMIUM)
-
-
-@pytest.fixture
-def browser_page(chromium_path, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1300, "height": 900}, locale="en-US")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_next_stage_moves_the_card_through_htmx(live_server, browser_page):

@@ -4,41 +4,11 @@ Needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium). Skipped
 unless CONGDOAN_REQUIRE_BROWSER=1. The README's pictures come from `make screenshots`.
 """
 
-import os
-
 import pytest
 
-from congdoan.core.chromium import CHROMIUM, CHROMIUM_ARGS
 from congdoan.testing import Org, Users
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def chromium_path():
-    if not CHROMIUM.exists():
-        if os.environ.get("CONGDOAN_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and CONGDOAN_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    return str(CHROMIUM)
-
-
-@pytest.fixture
-def browser_page(chromium_path, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the live server answers from
-    # its own thread, and this test touches the ORM only before the browser starts. The flag
-    # keeps Django from refusing the fixtures' teardown while the loop is alive.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_sign_in_open_the_tree_and_expand_a_district(live_server, browser_page):
