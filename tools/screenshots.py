@@ -25,6 +25,9 @@ PAGES = [
     ("units-tree-2024.png", "/units/?as_of=31/12/2024"),
     ("unit-detail.png", "/units/ST-TP/"),
     ("unit-merge-form.png", "/units/LDLD-CT/merge/"),
+    ("enterprise-coverage-2023.png", "/enterprises/coverage/?unit=LDLD-ST&as_of=31/12/2023"),
+    ("enterprises-list.png", "/enterprises/?q=cong ty"),
+    ("organizing-board.png", "/organizing/"),
     ("members-list.png", "/members/?q=nguyen thi"),
 ]
 
@@ -69,6 +72,10 @@ def main() -> None:
             page.click("table td a[href^='/members/']")
             page.wait_for_load_state("networkidle")
             page.screenshot(path=OUT / "member-detail.png", full_page=False)
+            page.goto(f"{base}/enterprises/?q=cong ty")
+            page.click("table td a[href^='/enterprises/']")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=OUT / "enterprise-detail.png", full_page=False)
             phone = browser.new_page(viewport={"width": 375, "height": 740})
             phone.context.add_cookies(page.context.cookies())
             phone.goto(f"{base}/units/")

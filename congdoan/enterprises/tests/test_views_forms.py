@@ -4,7 +4,7 @@ import pytest
 
 from congdoan.core.audit import history
 from congdoan.core.models import AuditEntry
-from congdoan.enterprises.forms import enterprise_token
+from congdoan.enterprises.forms import STALE, enterprise_token
 from congdoan.enterprises.models import (
     Enterprise,
     Headcount,
@@ -200,7 +200,7 @@ def test_a_stale_form_is_refused(client, registry, users):
         f"/enterprises/{e1.tax_code}/headcount/",
         data,
         field=None,
-        text="changed since you opened",
+        text=str(STALE),
     )
 
 
