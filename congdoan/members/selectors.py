@@ -226,10 +226,12 @@ def find_members(
             members = members.filter(born__gt=year - high)
     if text.strip():
         members = search_members(members, text)
-    if _is_one_union(scope, unit) or len(search_key(text).split()) > 1:
+    several_words = len(search_key(text).split()) > 1
+    if _is_one_union(scope, unit) or (several_words and connection.vendor == "postgresql"):
         # Few rows: sort what was found. Walking everyone's names in order until a page is
         # full (the plan a LIMIT invites) reads most of a national registry when the matches
         # are few or bunched under one letter: 0.7–2 s at 1,000,000 members on PostgreSQL.
+        # SQLite, at a province's size, walks the names faster (66 ms against 112 ms).
         members = members.order_by(_Unindexed("search_key"), "pk")
     return members
 
