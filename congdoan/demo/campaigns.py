@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from congdoan.demo import data
 from congdoan.demo.people import PersonMaker
 from congdoan.enterprises.models import Enterprise
 from congdoan.enterprises.selectors import with_figures_on
@@ -156,6 +157,8 @@ class Campaigns:
                 return services.recognise(
                     actor=None, case=case, decision_number=f"{self.rng.randint(1, 300)}/QĐ-LĐLĐ",
                     decision_date=day,
+                    # Synthetic, like every demo union founded in the demo.
+                    union_name=f"CĐCS {case.enterprise.name} {data.SYNTHETIC}",
                 )  # fmt: skip
         except ValidationError:
             # An applicant the rules refuse: the case waits at its congress, as it would.
