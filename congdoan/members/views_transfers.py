@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -61,7 +62,7 @@ def answer(request, pk: int, verdict: str):
         messages.success(
             request, DONE[verdict] % {"member": transfer.member, "unit": transfer.to_unit}
         )
-    target = request.POST.get("next") or reverse("members:transfers")
-    if not target.startswith("/"):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("members:transfers")
     return HttpResponseClientRedirect(target) if request.htmx else redirect(target)

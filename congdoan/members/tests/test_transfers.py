@@ -196,3 +196,15 @@ def test_a_code_inside_the_scope_moves_at_once(client, member, org, users):
     assert post_transfer(client, member, to_code="DA-2").status_code == 302
     assert selectors.current_membership(member).unit == org.grassroots_a2
     assert not TransferRequest.objects.exists()
+
+
+def test_the_page_to_return_to_stays_on_this_site(client, member, org, users):
+    request = ask(member, org, users)
+    client.force_login(users.clerk)
+    response = client.post(f"/members/transfers/{request.pk}/cancel/",
+                           {"next": "//example.com/"})
+    assert response["Location"] == "/members/transfers/"
+    request = ask(member, org, users)
+    response = client.post(f"/members/transfers/{request.pk}/cancel/",
+                           {"next": f"/members/{member.pk}/"})
+    assert response["Location"] == f"/members/{member.pk}/"
