@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "congdoan.members",
     "congdoan.enterprises",
     "congdoan.organizing",
+    "congdoan.plans",
     "congdoan.imports",
     "congdoan.web",
     "congdoan.demo",

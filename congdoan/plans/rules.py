@@ -1,0 +1,151 @@
+"""The plans' invariants and who may change what; each check raises a coded ValidationError."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from congdoan.accounts.scope import MANAGE_ROLES, Scope
+from congdoan.core.dates import format_date
+from congdoan.org.models import Unit
+from congdoan.plans import errors
+from congdoan.plans.models import Aggregation, Indicator, Period, Plan, Source
+
+CENT = Decimal("0.01")
+
+
+def fail(message, code: str, /, **params) -> None:
+    raise ValidationError(message, code=code, params=params)
+
+
+def check_choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        fail(errors.CHOICE_INVALID, f"{field}_invalid", value=value, field=field)
+    return value
+
+
+def is_manager_of(scope: Scope, unit_id: int | None) -> bool:
+    return (
+        scope.role in MANAGE_ROLES
+        and scope.unit is not None
+        and unit_id is not None
+        and scope.unit.pk == unit_id
+    )
+
+
+def check_formula(code: str, text: str) -> None:
+    from congdoan.plans import formula  # only formula indicators need the parser
+
+    parsed = formula.parse(text)
+    codes = set(parsed.names)
+    known = set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = sorted(codes - known - {code})
+    if unknown:
+        fail(errors.FORMULA_UNKNOWN_CODES, "formula_unknown_codes", codes=", ".join(unknown))
+    definitions = dict(
+        Indicator.objects.filter(source=Source.FORMULA).values_list("code", "formula")
+    )
+    definitions[code] = text
+    formula.check_cycles(definitions)
+
+
+def check_calculator(calculator: str) -> None:
+    from congdoan.plans.calculators import CALCULATORS  # only computed ones need these
+
+    if calculator not in CALCULATORS:
+        fail(errors.CALCULATOR_UNKNOWN, "calculator_unknown", calculator=calculator)
+
+
+def check_ratio_part(indicator: Indicator) -> None:
+    if indicator.aggregation != Aggregation.SUM:
+        fail(errors.RATIO_PARTS_NOT_SUMMED, "ratio_part_not_summed", indicator=indicator)
+
+
+def check_dates(start: dt.date | None, end: dt.date | None) -> None:
+    if start is None or end is None:
+        fail(errors.DATES_REQUIRED, "dates_required")
+    if end < start:
+        fail(
+            errors.DATES_OUT_OF_ORDER,
+            "dates_out_of_order",
+            start=format_date(start),
+            end=format_date(end),
+        )
+
+
+def check_manages_plan(plan: Plan, scope: Scope | None) -> None:
+    if scope is not None and not scope.can_place_under(plan.owner):
+        fail(errors.PLAN_OUTSIDE_SCOPE, "outside_scope", plan=plan, unit=plan.owner)
+
+
+def clean_value(value) -> Decimal:
+    if value is None or value == "":
+        fail(errors.VALUE_REQUIRED, "value_required")
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        fail(errors.VALUE_INVALID, "value_invalid", value=value)
+    if number < 0:
+        fail(errors.VALUE_NEGATIVE, "value_negative", value=value)
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def check_plan_parts(plan: Plan, indicator: Indicator, period: Period) -> None:
+    if plan.status == Plan.Status.CLOSED:
+        fail(errors.PLAN_CLOSED, "plan_closed", plan=plan)
+    if period.plan_id != plan.pk:
+        fail(errors.PERIOD_NOT_OF_PLAN, "period_not_of_plan", period=period)
+    if not plan.indicators.filter(pk=indicator.pk).exists():
+        fail(errors.INDICATOR_NOT_IN_PLAN, "indicator_not_in_plan", indicator=indicator)
+
+
+def parent_in_plan(plan: Plan, unit: Unit, on: dt.date, forest) -> int | None:
+    """The id of the unit above `unit` on `on` (None for the owner); fails when `unit` is
+    not the owner nor under it that day."""
+    if unit.pk == plan.owner_id:
+        return None
+    if unit.pk not in set(forest.subtree_ids(plan.owner_id)):
+        fail(
+            errors.UNIT_OUTSIDE_PLAN,
+            "unit_outside_plan",
+            unit=unit,
+            owner=plan.owner,
+            date=format_date(on),
+        )
+    return forest.nodes[unit.pk].parent_id
+
+
+def check_may_set(scope: Scope | None, plan: Plan, unit: Unit, parent_id, on: dt.date):
+    """The owner's managers set the owner's target; the parent's managers (on `on`) set a
+    child's; administrators and the system set any."""
+    if scope is None or scope.is_everything:
+        return
+    setter_id = plan.owner_id if parent_id is None else parent_id
+    if not is_manager_of(scope, setter_id):
+        parent = Unit.objects.filter(pk=setter_id).first()
+        fail(
+            errors.TARGET_NOT_ALLOWED,
+            "not_allowed",
+            unit=unit,
+            parent=parent or "—",
+            date=format_date(on),
+        )
+
+
+def check_may_split(scope: Scope | None, parent: Unit, on: dt.date, units: list, children):
+    """Only the parent's managers (or an administrator) split its target, and only among
+    the units directly under it on `on`; `units` are Units, or ids of units that do not
+    exist."""
+    if scope is not None and not scope.is_everything and not is_manager_of(scope, parent.pk):
+        fail(
+            errors.TARGET_NOT_ALLOWED,
+            "not_allowed",
+            unit=units[0] if units else parent,
+            parent=parent,
+            date=format_date(on),
+        )
+    for unit in units:
+        if getattr(unit, "pk", unit) not in children:
+            fail(errors.NOT_A_CHILD, "not_a_child", unit=unit, parent=parent, date=format_date(on))
