@@ -22,7 +22,7 @@ from congdoan.enterprises.models import Enterprise
 from congdoan.enterprises.selectors import with_figures_on
 from congdoan.members.models import Member
 from congdoan.org.models import Unit
-from congdoan.organizing import services
+from congdoan.organizing import rules, services
 from congdoan.organizing.models import OPEN, STAGES, Case, Stage, State
 
 DAY = dt.timedelta(days=1)
@@ -80,7 +80,7 @@ def owner_of(enterprise: Enterprise) -> Unit | None:
     units = Unit.objects.in_bulk(ids)
     for pk in reversed(ids):
         unit = units.get(pk)
-        if unit is not None and unit.is_active and unit.kind in services.OWNER_KINDS:
+        if unit is not None and unit.is_active and unit.kind in rules.OWNER_KINDS:
             return unit
     return None
 

@@ -12,7 +12,7 @@ from congdoan.members.forms import BirthField
 from congdoan.members.models import Gender
 from congdoan.org.forms import DayField
 from congdoan.org.models import Unit
-from congdoan.organizing import errors, services
+from congdoan.organizing import errors, rules
 from congdoan.organizing.models import Case
 
 STALE = _(
@@ -197,7 +197,7 @@ class OpenCaseForm(ServiceErrorsMixin, forms.Form):
 def owners_for(scope: Scope):
     """Living upper-level units the user may run cases for (found unions under)."""
     # The queryset form of Scope.can_place_under.
-    units = scope.units().filter(is_active=True, kind__in=services.OWNER_KINDS)
+    units = scope.units().filter(is_active=True, kind__in=rules.OWNER_KINDS)
     if not scope.is_everything and scope.role not in MANAGE_ROLES:
         return units.none()
     return units.order_by("path")

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from congdoan.accounts.scope import Scope, scope_for
 from congdoan.core.dates import today
-from congdoan.organizing import forms, selectors, services
+from congdoan.organizing import forms, rules, selectors, services
 from congdoan.organizing.models import Case, Stage
 
 MOVED = {
@@ -136,7 +136,7 @@ def _case_page(request, scope: Scope, case: Case, **bound) -> object:
         "events": list(case.events.select_related("actor").order_by("on", "pk")),
         "applicants": list(case.applicants.order_by("applied_on", "pk")),
         "may_change": changeable,
-        "min_applicants": services.min_applicants(),
+        "min_applicants": rules.min_applicants(),
         "congress_on": services.congress_on(case),
         "today": today(),
     }
