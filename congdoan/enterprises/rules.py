@@ -2,21 +2,17 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from congdoan.accounts.scope import Scope
 from congdoan.core.dates import format_date, today
+from congdoan.core.errors import fail
 from congdoan.enterprises import errors
 from congdoan.enterprises.models import Enterprise, Ownership, Status, StatusPeriod, UnionLink
 from congdoan.org.kinds import MEMBER_HOLDING, SUB_UNITS, UnitKind
 from congdoan.org.models import Unit, UnitVersion
 
 _KIND_LABELS = dict(UnitKind.choices)
-
-
-def fail(message, code: str, /, **params) -> None:
-    raise ValidationError(message, code=code, params=params)
 
 
 def check_date(on: dt.date | None) -> dt.date:

@@ -4,18 +4,14 @@ import calendar
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from congdoan.core.dates import format_date, today
+from congdoan.core.errors import fail
 from congdoan.members import errors
 from congdoan.members.models import ContractTerm, Member, Membership
 from congdoan.org.kinds import MEMBER_HOLDING
 from congdoan.org.models import Unit, UnitVersion
-
-
-def fail(message, code: str, /, **params) -> None:
-    raise ValidationError(message, code=code, params=params)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

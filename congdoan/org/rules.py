@@ -3,10 +3,10 @@
 import datetime as dt
 import re
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from congdoan.core.dates import format_date, history_start, today
+from congdoan.core.errors import fail
 from congdoan.core.text import name_key, nfc
 from congdoan.org import errors
 from congdoan.org.kinds import UnitKind, may_be_child
@@ -14,10 +14,6 @@ from congdoan.org.models import Unit, UnitVersion
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 _KIND_LABELS = dict(UnitKind.choices)
-
-
-def fail(message, code: str, /, **params) -> None:
-    raise ValidationError(message, code=code, params=params)
 
 
 def kind_label(kind: str) -> str:

@@ -3,10 +3,10 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from congdoan.accounts.scope import Scope
 from congdoan.core.dates import format_date, today
+from congdoan.core.errors import fail
 from congdoan.enterprises import rules as enterprise_rules
 from congdoan.enterprises.models import Enterprise, Status
 from congdoan.org.kinds import UPPER_LEVEL, UnitKind
@@ -19,10 +19,6 @@ Kind = StageEvent.Kind
 OWNER_KINDS = UPPER_LEVEL | {UnitKind.PROVINCE}
 STAGE_LABELS = dict(Stage.choices)
 STATE_LABELS = dict(State.choices)
-
-
-def fail(message, code: str, /, **params) -> None:
-    raise ValidationError(message, code=code, params=params)
 
 
 def min_applicants() -> int:

@@ -3,19 +3,14 @@
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-
 from congdoan.accounts.scope import MANAGE_ROLES, Scope
 from congdoan.core.dates import format_date
+from congdoan.core.errors import fail
 from congdoan.org.models import Unit
 from congdoan.plans import errors
 from congdoan.plans.models import Aggregation, Indicator, Period, Plan, Source
 
 CENT = Decimal("0.01")
-
-
-def fail(message, code: str, /, **params) -> None:
-    raise ValidationError(message, code=code, params=params)
 
 
 def check_choice(value: str, choices, field: str) -> str:
