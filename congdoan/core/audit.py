@@ -30,6 +30,11 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return {name: _jsonable(getattr(obj, name)) for name in names}
 
 
+def user_or_none(actor):
+    """The user behind `actor`, or None when the system acts (commands, demo, tests)."""
+    return actor if actor is not None and getattr(actor, "pk", None) is not None else None
+
+
 def entry(
     *,
     actor,
@@ -41,10 +46,10 @@ def entry(
     reason: str = "",
 ) -> AuditEntry:
     """One change of `obj` by `actor` (a user, or None for the system), not yet saved."""
-    is_user = actor is not None and getattr(actor, "pk", None) is not None
+    user = user_or_none(actor)
     return AuditEntry(
-        actor=actor if is_user else None,
-        actor_name=actor.get_username() if is_user else "system",
+        actor=user,
+        actor_name=user.get_username() if user else "system",
         action=action,
         object_type=object_type(obj),
         object_id=str(obj.pk),

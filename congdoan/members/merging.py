@@ -33,13 +33,10 @@ def _locked_open(pair: DuplicatePair) -> DuplicatePair:
     return pair
 
 
-def _actor_user(actor):
-    return actor if getattr(actor, "pk", None) is not None else None
-
-
 def _close(*, actor, pair: DuplicatePair, status: str, reason: str, operation: str) -> None:
     before = audit.snapshot(pair, PAIR_FIELDS)
-    pair.status, pair.resolved_by, pair.resolved_at = status, _actor_user(actor), timezone.now()
+    pair.status, pair.resolved_at = status, timezone.now()
+    pair.resolved_by = audit.user_or_none(actor)
     pair.save(update_fields=["status", "resolved_by", "resolved_at"])
     audit.record(
         actor=actor,
@@ -76,7 +73,7 @@ def record_distinct(
                 second_id=second,
                 score=name_score(member.full_name, other.full_name),
                 status=Status.DISTINCT,
-                resolved_by=_actor_user(actor),
+                resolved_by=audit.user_or_none(actor),
                 resolved_at=timezone.now(),
             )
             audit.record(
@@ -160,12 +157,6 @@ def _period(span: Membership) -> str:
     return f"{span.unit.name} {format_date(span.start)} – {end}"
 
 
-def _span_state(span: Membership) -> dict:
-    return audit.snapshot(
-        span, ["unit_id", "status", "start", "end", "start_reason", "end_reason", "note"]
-    )
-
-
 @transaction.atomic
 def merge(*, actor, pair_or_members, keep, reason: str) -> Member:
     """One person recorded twice: `keep` takes the other record's memberships and fills its
@@ -204,7 +195,7 @@ def merge(*, actor, pair_or_members, keep, reason: str) -> Member:
     if not reason:
         rules.fail(errors.MERGE_REASON_REQUIRED, "merge_reason_required")
     spans_before = {
-        span.pk: _span_state(span)
+        span.pk: services.span_state(span)
         for span in Membership.objects.filter(member__in=[keep.pk, drop.pk])
     }
     plan = plan_merge(keep, drop)
@@ -253,7 +244,7 @@ def merge(*, actor, pair_or_members, keep, reason: str) -> Member:
                 obj=keep,
                 action=audit.AuditEntry.Action.UPDATE,
                 before=None if span.pk in moved else spans_before[span.pk],
-                after=_span_state(span),
+                after=services.span_state(span),
                 operation="merge",
                 reason=reason,
             )

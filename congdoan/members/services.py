@@ -179,7 +179,7 @@ def lock(member: Member) -> Member:
     return Member.objects.select_for_update().get(pk=member.pk)
 
 
-def _span_state(span: Membership) -> dict:
+def span_state(span: Membership) -> dict:
     return audit.snapshot(
         span, ["unit_id", "status", "start", "end", "start_reason", "end_reason", "note"]
     )
@@ -206,7 +206,7 @@ def _open(
         actor=actor,
         obj=member,
         action=audit.AuditEntry.Action.UPDATE,
-        after=_span_state(span),
+        after=span_state(span),
         operation=operation,
         reason=span.note,
     )
@@ -223,7 +223,7 @@ def close_span(
             date=format_date(on),
             start=format_date(span.start),
         )
-    before = _span_state(span)
+    before = span_state(span)
     span.end, span.end_reason = on, reason
     if note:
         span.note = nfc(f"{span.note} {note}" if span.note else note)[:500]
@@ -233,7 +233,7 @@ def close_span(
         obj=span.member,
         action=audit.AuditEntry.Action.UPDATE,
         before=before,
-        after=_span_state(span),
+        after=span_state(span),
         operation=operation,
         reason=nfc(note),
     )
@@ -449,7 +449,7 @@ def end_memberships_of_unit(
     note = nfc(event.reason)[:500]
     entries, follow_ons = [], []
     for span in spans:
-        before = _span_state(span)
+        before = span_state(span)
         span.end, span.end_reason = on, reason
         if note:
             span.note = nfc(f"{span.note} {note}" if span.note else note)[:500]
@@ -487,7 +487,7 @@ def _span_entry(actor, span: Membership, before: dict | None, operation: str, re
         obj=span.member,
         action=audit.AuditEntry.Action.UPDATE,
         before=before,
-        after=_span_state(span),
+        after=span_state(span),
         operation=operation,
         reason=reason,
     )

@@ -61,7 +61,7 @@ def request_transfer(
         to_unit=to_unit,
         on=on,
         note=nfc(note)[:500],
-        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_by=audit.user_or_none(actor),
     )
     _record(actor, request, "transfer_request", None, request.note)
     return request
@@ -87,7 +87,7 @@ def _decide(request: TransferRequest) -> TransferRequest:
 def _close_request(actor, request: TransferRequest, status: str, answer: str, operation: str):
     before = _request_state(request)
     request.status, request.answer = status, nfc(answer)[:500]
-    request.decided_by = actor if getattr(actor, "pk", None) else None
+    request.decided_by = audit.user_or_none(actor)
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "answer", "decided_by", "decided_at"])
     _record(actor, request, operation, before, request.answer)

@@ -67,7 +67,7 @@ def _event(case: Case, *, kind: str, on: dt.date, note: str, actor) -> StageEven
         stage=case.stage,
         on=on,
         note=nfc(note)[:500],
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=audit.user_or_none(actor),
     )
 
 
