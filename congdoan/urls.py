@@ -16,5 +16,6 @@ urlpatterns = [
     path("members/", include("congdoan.members.urls")),
     path("enterprises/", include("congdoan.enterprises.urls")),
     path("organizing/", include("congdoan.organizing.urls")),
+    path("plans/", include("congdoan.plans.urls")),
     path("", include("congdoan.web.urls")),
 ]

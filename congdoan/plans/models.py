@@ -220,3 +220,135 @@ class TargetChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.before} → {self.after}"
+
+
+# --- tasks and solutions -------------------------------------------------------------------
+
+
+class TaskGroup(models.Model):
+    """A group of tasks and solutions of a plan (a plan often has five or six)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="task_groups")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=500)
+
+    class Meta:
+        verbose_name = _("group of tasks")
+        verbose_name_plural = _("groups of tasks")
+        ordering = ["plan_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="task_group_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Task(models.Model):
+    """One task or solution: who answers for it, by when, and how far it has come."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Due(models.TextChoices):
+        # Plans set deadlines at several grains: "by 15/03/2022", "Q1-2022", "in 2023", or
+        # "regularly" (thường xuyên). `due_on` is the last day of the grain; none for ongoing.
+        DAY = "day", _("Date")
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+        ONGOING = "ongoing", _("Ongoing")
+
+    group = models.ForeignKey(TaskGroup, on_delete=models.CASCADE, related_name="tasks")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.TextField(_("task"))
+    responsible = models.ManyToManyField(
+        Unit, verbose_name=_("responsible units"), related_name="plan_tasks", blank=True
+    )
+    due_on = models.DateField(_("deadline"), null=True, blank=True)
+    due_kind = models.CharField(
+        _("deadline kind"), max_length=8, choices=Due.choices, default=Due.DAY
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    # The share done as of the last update, 0–100; None until someone says.
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["group_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="task_number_once"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="task_progress_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_kind="ongoing", due_on__isnull=True)
+                | (~Q(due_kind="ongoing") & Q(due_on__isnull=False)),
+                name="task_due_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+
+class TaskUpdate(models.Model):
+    """A progress report on a task; together they are the plan's activity news."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    # The unit reporting (one of the responsible units, or the plan's owner).
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="task_updates"
+    )
+    on = models.DateField(_("date"))
+    text = models.TextField(_("what was done"))
+    status = models.CharField(_("status"), max_length=12, choices=Task.Status.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-on", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["task", "-on"], name="task_update_newest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="task_update_progress_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.text[:60]}"
+
+
+class TaskAttachment(models.Model):
+    """A file attached to a progress update: minutes, photos, a report."""
+
+    update = models.ForeignKey(TaskUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="plans/tasks/")
+    name = models.CharField(_("name"), max_length=300)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["update_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
