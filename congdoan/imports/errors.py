@@ -77,3 +77,44 @@ class Invalid(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+# --- options of a kind ---------------------------------------------------------------------
+OPTION_NOT_USED = _("%(options)s is not used when importing %(kind)s.")
+
+
+class BadOption(ImportFileError):
+    """An option the kind needs is missing or names nothing (e.g. an unknown plan code)."""
+
+
+class UnknownColumns(ImportFileError):
+    """Header cells the kind cannot place (a target column naming no indicator or period)."""
+
+
+# --- targets -------------------------------------------------------------------------------
+PLAN_REQUIRED = _("Importing targets needs the plan they belong to: give --plan CODE.")
+UNKNOWN_PLAN = _("No plan has the code “%(value)s”.")
+UNKNOWN_INDICATOR = _(
+    "The plan %(plan)s has no indicator “%(value)s”; its indicators are: %(indicators)s."
+)
+NO_UNIT_COLUMN = _(
+    "No unit column was found: the file needs the unit's code (“Mã đơn vị”) or its name "
+    "(“Tên đơn vị”). Columns found: %(found)s."
+)
+NO_TARGET_COLUMNS = _(
+    "No column names an indicator and a period of the plan %(plan)s (its indicators: "
+    "%(indicators)s; its periods: %(periods)s). Columns found: %(found)s."
+)
+UNKNOWN_TARGET_COLUMNS = _(
+    "These columns name no indicator and period of the plan %(plan)s, or repeat another "
+    "column: %(columns)s. Its indicators: %(indicators)s. Its periods: %(periods)s."
+)
+PERIOD_ONLY_HINT = _("A sheet whose columns name only periods needs --indicator CODE.")
+UNKNOWN_UNIT = _("No unit has the code %(value)s.")
+UNIT_NAME_MISMATCH = _("The unit %(unit)s is “%(name)s”, not “%(value)s”: check the code.")
+UNIT_MISSING = _("This row has targets but neither a unit code nor a unit name.")
+NO_UNIT_NAMED = _("No unit under %(owner)s is named “%(value)s”; give the unit's code.")
+SEVERAL_UNITS_NAMED = _(
+    "Several units under %(owner)s are named “%(value)s” (%(codes)s); give the unit's code."
+)
+DUPLICATE_UNIT = _("The unit %(unit)s already appears on row %(first)s of this file.")

@@ -7,7 +7,7 @@ label and synonyms.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,10 @@ from congdoan.imports import errors
 from congdoan.imports.cells import as_text, is_blank
 from congdoan.imports.readers import Table
 from congdoan.imports.specs.base import Column
+
+#: A spec's matcher for header cells no fixed column names: (header cell, the cell under it
+#: in a two-row header or "") → the key of a column it makes from them, or None.
+DynamicMatcher = Callable[[str, str], str | None]
 
 #: How far down title rows may push the header.
 SCAN_ROWS = 30
@@ -84,7 +88,11 @@ def is_numbering_row(row: Sequence[Any]) -> bool:
 
 
 def _read_header(
-    top: Sequence[Any], sub: Sequence[Any] | None, lookup: dict[str, str], required: set[str]
+    top: Sequence[Any],
+    sub: Sequence[Any] | None,
+    lookup: dict[str, str],
+    required: set[str],
+    dynamic: DynamicMatcher | None = None,
 ) -> tuple[dict[str, int], dict[str, str], tuple[str, ...], tuple[int, int]]:
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
@@ -112,7 +120,11 @@ def _read_header(
                 columns[key], headers[key] = index, text
                 break
         else:
-            ignored.append(text)
+            key = dynamic(upper, lower) if dynamic is not None else None
+            if key is not None and key not in columns:
+                columns[key], headers[key] = index, text
+            else:
+                ignored.append(text)
     score = (len(required & columns.keys()), len(columns))
     return columns, headers, tuple(ignored), score
 
@@ -121,7 +133,12 @@ def _merged_down(table: Table, index: int) -> bool:
     return any(r0 == index and r1 > index for (r0, _c0), (r1, _c1) in table.merges)
 
 
-def _candidates(table: Table, lookup: dict[str, str], required: set[str]) -> list[_Candidate]:
+def _candidates(
+    table: Table,
+    lookup: dict[str, str],
+    required: set[str],
+    dynamic: DynamicMatcher | None = None,
+) -> list[_Candidate]:
     rows = table.rows[: SCAN_ROWS + 1]
     found = []
     for index, top in enumerate(rows[:SCAN_ROWS]):
@@ -131,7 +148,7 @@ def _candidates(table: Table, lookup: dict[str, str], required: set[str]) -> lis
         if index + 1 < len(rows) and not is_numbering_row(rows[index + 1]):
             subs.append(rows[index + 1])
         for sub in subs:
-            columns, headers, ignored, score = _read_header(top, sub, lookup, required)
+            columns, headers, ignored, score = _read_header(top, sub, lookup, required, dynamic)
             if columns:
                 found.append(
                     _Candidate(
@@ -147,30 +164,34 @@ def _candidates(table: Table, lookup: dict[str, str], required: set[str]) -> lis
     return found
 
 
-def locate(tables: Sequence[Table], columns: Sequence[Column]) -> Layout:
-    """The layout of the first table naming every required column; else MissingColumns."""
+def locate(
+    tables: Sequence[Table], columns: Sequence[Column], *, dynamic: DynamicMatcher | None = None
+) -> Layout:
+    """The layout of the first table naming every required column; else MissingColumns.
+
+    With a `dynamic` matcher, header cells that name no fixed column are offered to it. The
+    first table with a dynamic column is taken; if none has one, the first table naming the
+    required columns is returned anyway, so the spec can say which headers it did not know.
+    """
     lookup = synonym_table(columns)
     required = {c.key for c in columns if c.required}
+    fixed = {c.key for c in columns}
     best: _Candidate | None = None
+    fallback: Layout | None = None
     for table in tables:
-        candidates = _candidates(table, lookup, required)
+        candidates = _candidates(table, lookup, required, dynamic)
         if not candidates:
             continue
         chosen = max(candidates, key=_Candidate.rank)
         if required <= chosen.columns.keys():
-            start = chosen.index + chosen.height
-            if start < len(table.rows) and is_numbering_row(table.rows[start]):
-                start += 1
-            return Layout(
-                table=table,
-                header_rows=tuple(range(chosen.index + 1, chosen.index + chosen.height + 1)),
-                columns=chosen.columns,
-                headers=chosen.headers,
-                ignored=chosen.ignored,
-                data_start=start,
-            )
+            layout = _layout(table, chosen)
+            if dynamic is None or chosen.columns.keys() - fixed:
+                return layout
+            fallback = fallback or layout
         if best is None or chosen.rank() > best.rank():
             best = chosen
+    if fallback is not None:
+        return fallback
     found = [*best.headers.values(), *best.ignored] if best else []
     matched = best.columns if best else {}
     missing = [c.label for c in columns if c.required and c.key not in matched]
@@ -179,4 +200,18 @@ def locate(tables: Sequence[Table], columns: Sequence[Column]) -> Layout:
         code="missing_columns",
         missing=", ".join(f"“{m}”" for m in missing),
         found=", ".join(f"“{f}”" for f in found) or str(errors.NOTHING_FOUND),
+    )
+
+
+def _layout(table: Table, chosen: _Candidate) -> Layout:
+    start = chosen.index + chosen.height
+    if start < len(table.rows) and is_numbering_row(table.rows[start]):
+        start += 1
+    return Layout(
+        table=table,
+        header_rows=tuple(range(chosen.index + 1, chosen.index + chosen.height + 1)),
+        columns=chosen.columns,
+        headers=chosen.headers,
+        ignored=chosen.ignored,
+        data_start=start,
     )

@@ -10,6 +10,7 @@ through run_import(). Writes happen in one transaction, each row in its own save
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,6 +28,7 @@ from congdoan.imports.specs.base import (
     REJECTED,
     UNCHANGED,
     UPDATED,
+    Column,
     Context,
     ImportSpec,
     Row,
@@ -87,21 +89,29 @@ def run_import(
     scope: Scope | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    options: dict[str, Any] | None = None,
+    reason: str | None = None,
 ) -> ImportResult:
-    """Import one file of `kind`; raises errors.ImportFileError if the file cannot be used."""
-    spec = get_spec(kind)()
+    """Import one file of `kind`; raises errors.ImportFileError if the file cannot be used.
+
+    `options` go to the kind's spec (e.g. {"plan": "KH-01"} for targets); `reason` replaces
+    the default "Imported from <file>" on the audit entries.
+    """
+    spec = get_spec(kind)(**(options or {}))
     display = name or Path(getattr(source, "name", None) or str(source)).name
-    layout = headers.locate(readers.read_tables(source, name=display), spec.columns)
+    tables = readers.read_tables(source, name=display)
+    layout = headers.locate(tables, spec.columns, dynamic=spec.header_matcher())
+    columns = spec.columns_for(layout)
     ctx = Context(
         actor=actor,
         scope=scope,
         file=display,
         dry_run=dry_run,
-        reason=str(REASON) % {"file": display},
+        reason=reason or str(REASON) % {"file": display},
         headers=layout.headers,
-        labels={c.key: c.label for c in spec.columns},
+        labels={c.key: c.label for c in columns},
     )
-    rows = read_rows(spec, layout, ctx)
+    rows = read_rows(spec, layout, ctx, columns)
     for row in rows:
         if row.ok:
             spec.validate_row(row, ctx)
@@ -126,19 +136,28 @@ def run_import(
     return result
 
 
-def read_rows(spec: ImportSpec, layout: headers.Layout, ctx: Context) -> list[Row]:
-    """The table's non-blank data rows, each cell parsed by its column (errors kept on the row)."""
-    columns = [c for c in spec.columns if c.key in layout.columns]
+def read_rows(
+    spec: ImportSpec,
+    layout: headers.Layout,
+    ctx: Context,
+    columns: Sequence[Column] | None = None,
+) -> list[Row]:
+    """The table's data rows, each cell parsed by its column (errors kept on the row).
+
+    Blank rows and those the spec skips are left out; `columns` defaults to the spec's.
+    """
+    columns = spec.columns if columns is None else columns
+    present = [c for c in columns if c.key in layout.columns]
     rows = []
     for number, cells in list(layout.table.iter_rows())[layout.data_start :]:
         raw = {
             c.key: cells[layout.columns[c.key]] if layout.columns[c.key] < len(cells) else ""
-            for c in columns
+            for c in present
         }
-        if all(is_blank(value) for value in raw.values()):
+        if all(is_blank(value) for value in raw.values()) or spec.skip_row(raw):
             continue
         row = Row(number=number, raw=raw)
-        for column in spec.columns:
+        for column in columns:
             value = raw.get(column.key)
             if is_blank(value):
                 row.values[column.key] = None

@@ -1,8 +1,13 @@
 """What an import kind declares: its columns, checks, how it matches and writes objects.
 
-A spec subclass is instantiated once per import run, so it may keep state between rows
-(e.g. the units created so far). The pipeline calls, in order:
+A spec subclass is instantiated once per import run, with the options it declares (e.g.
+`plan` for targets), so it may keep state between rows (e.g. the units created so far).
+The pipeline calls, in order:
 
+    header_matcher()      once; kinds whose columns depend on the file (indicator × period)
+                          return a function naming the header cells no fixed column names
+    columns_for(layout)   once, the columns this file is read with
+    skip_row(raw)         for each non-blank data row (totals rows, group headings)
     validate_row(row)     for each row whose cells all parsed
     validate_rows(rows)   once, for checks across rows (duplicates)
     order(rows)           once, the order in which rows are written
@@ -12,12 +17,15 @@ A spec subclass is instantiated once per import run, so it may keep state betwee
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.functional import Promise
 
 from congdoan.accounts.scope import Scope
 from congdoan.imports import cells
+
+if TYPE_CHECKING:
+    from congdoan.imports.headers import Layout
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 
@@ -111,6 +119,20 @@ class ImportSpec:
     columns: ClassVar[tuple[Column, ...]]
     #: Codes of ValidationErrors raised by services → the column key they concern.
     error_columns: ClassVar[dict[str, str]] = {}
+    #: Names of the keyword options the kind accepts (the command's --plan, --indicator).
+    options: ClassVar[tuple[str, ...]] = ()
+
+    def header_matcher(self) -> Callable[[str, str], str | None] | None:
+        """For columns made from the file's header: (header cell, cell under it) → key."""
+        return None
+
+    def columns_for(self, layout: "Layout") -> tuple[Column, ...]:
+        """The columns of this file; may raise errors.ImportFileError if it cannot be used."""
+        return self.columns
+
+    def skip_row(self, raw: dict[str, Any]) -> bool:
+        """True for a non-blank row that holds no data (a totals row, a group heading)."""
+        return False
 
     def validate_row(self, row: Row, ctx: Context) -> None:
         """Checks of one row after its cells parsed; report with ctx.reject()."""

@@ -17,12 +17,17 @@ from congdoan.imports import errors, specs
 from congdoan.imports.pipeline import ImportResult, run_import
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+#: Options handed to the kind's spec; a kind that does not declare one refuses it.
+SPEC_OPTIONS = ("plan", "indicator")
 #: How many row errors the human summary lists (--json lists them all).
 SHOWN_ERRORS = 20
 
 
 class Command(BaseCommand):
-    help = "Import a file (.xlsx, .xls, .ods or .csv): congdoan import units FILE"
+    help = (
+        "Import a file (.xlsx, .xls, .ods or .csv): congdoan import units FILE, "
+        "congdoan import targets FILE --plan CODE"
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("kind", help=f"what the file holds: {', '.join(specs.kinds())}")
@@ -35,8 +40,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="username recorded as the importer; their access scope applies"
         )
+        parser.add_argument(
+            "--reason", help="reason recorded on every change (default: “Imported from FILE”)"
+        )
+        parser.add_argument("--plan", help="targets: the code of the plan the targets belong to")
+        parser.add_argument(
+            "--indicator",
+            help="targets: the indicator of a sheet whose columns are only periods (code or name)",
+        )
 
     def handle(self, *args, kind, file, dry_run, skip_invalid, as_json, user, **options):
+        spec_options = {
+            name: options[name] for name in SPEC_OPTIONS if options.get(name) is not None
+        }
         with translation.override(settings.LANGUAGE_CODE):
             status = self._run(
                 kind=kind,
@@ -45,15 +61,25 @@ class Command(BaseCommand):
                 skip_invalid=skip_invalid,
                 as_json=as_json,
                 username=user,
+                reason=options.get("reason"),
+                spec_options=spec_options,
             )
         if status != EXIT_OK:
             raise SystemExit(status)
 
-    def _run(self, *, kind, file, dry_run, skip_invalid, as_json, username) -> int:
+    def _run(
+        self, *, kind, file, dry_run, skip_invalid, as_json, username, reason, spec_options
+    ) -> int:
         if kind not in specs.kinds():
             return self._fail(
                 _("Unknown import kind “%(kind)s”; choose one of: %(kinds)s.")
                 % {"kind": kind, "kinds": ", ".join(specs.kinds())}
+            )
+        unused = [name for name in spec_options if name not in specs.get_spec(kind).options]
+        if unused:
+            return self._fail(
+                errors.OPTION_NOT_USED
+                % {"options": ", ".join(f"--{name}" for name in unused), "kind": kind}
             )
         actor = scope = None
         if username:
@@ -69,6 +95,8 @@ class Command(BaseCommand):
                 scope=scope,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
+                options=spec_options,
+                reason=reason,
             )
         except errors.ImportFileError as exc:
             if as_json:
