@@ -22,6 +22,12 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    # Uploads (plan documents, task attachments, the demo's PDFs) must not land in var/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The manifest storage of production needs collectstatic first; tests render pages
     # straight from the source tree.

@@ -352,3 +352,60 @@ class TaskAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- reported values -----------------------------------------------------------------------
+
+
+class ReportedValue(models.Model):
+    """A unit's figure for a reported indicator over a span (a year, a quarter, a month).
+
+    One row per indicator × unit × span: a correction changes the row, and the audit keeps
+    each before and after with its reason (core.audit.history).
+    """
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="reported_values",
+        limit_choices_to={"source": Source.REPORTED},
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reported_values"
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        ordering = ["indicator_id", "starts_on", "ends_on", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "starts_on", "ends_on"], name="reported_value_once"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="reported_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="reported_value_dates_in_order"
+            ),
+        ]
+        # Sums over a subtree read every unit's figure for one indicator and span at once.
+        indexes = [
+            models.Index(fields=["indicator", "starts_on", "ends_on"], name="reported_value_span")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.unit_id} {self.starts_on}–{self.ends_on}: {self.value}"

@@ -1,6 +1,7 @@
 """The plans' invariants and who may change what; each check raises a coded ValidationError."""
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from congdoan.accounts.scope import MANAGE_ROLES, Scope
@@ -11,6 +12,11 @@ from congdoan.plans import errors
 from congdoan.plans.models import Aggregation, Indicator, Period, Plan, Source
 
 CENT = Decimal("0.01")
+# A plan's code is the last part of its pages' addresses (/plans/<code>/): the words the
+# pages use themselves cannot be codes, nor can slashes or spaces.
+PLAN_CODE_RE = re.compile(r"^\w[\w.-]*$")
+RESERVED_PLAN_CODES = frozenset({"new", "indicators", "reported"})
+STATUS_STEPS = {Plan.Status.DRAFT: Plan.Status.IN_FORCE, Plan.Status.IN_FORCE: Plan.Status.CLOSED}
 
 
 def check_choice(value: str, choices, field: str) -> str:
@@ -144,3 +150,57 @@ def check_may_split(scope: Scope | None, parent: Unit, on: dt.date, units: list,
     for unit in units:
         if getattr(unit, "pk", unit) not in children:
             fail(errors.NOT_A_CHILD, "not_a_child", unit=unit, parent=parent, date=format_date(on))
+
+
+# --- additions for the plan pages -----------------------------------------------------------
+
+
+def check_plan_code(code: str) -> None:
+    if not PLAN_CODE_RE.match(code):
+        fail(errors.PLAN_CODE_INVALID, "code_invalid", code=code)
+    if code.lower() in RESERVED_PLAN_CODES:
+        fail(errors.PLAN_CODE_RESERVED, "code_reserved", code=code)
+
+
+def check_status_step(plan: Plan, status: str) -> None:
+    """A plan moves forward one step at a time: draft → in force → closed."""
+    check_choice(status, Plan.Status, "status")
+    current = Plan.Status(plan.status).label
+    if status == plan.status:
+        fail(errors.PLAN_STATUS_SAME, "status_same", plan=plan, current=current)
+    if STATUS_STEPS.get(plan.status) != status:
+        fail(errors.PLAN_STATUS_STEP, "status_step", plan=plan, current=current)
+
+
+def setter_of(plan: Plan, parent_id: int | None) -> int:
+    """The unit whose managers set a target: the owner for its own, else the parent."""
+    return plan.owner_id if parent_id is None else parent_id
+
+
+def may_set(scope: Scope, plan: Plan, parent_id: int | None) -> bool:
+    """`check_may_set` as a question, for pages deciding which cells to open."""
+    if plan.status == Plan.Status.CLOSED:
+        return False
+    return scope.is_everything or is_manager_of(scope, setter_of(plan, parent_id))
+
+
+def may_split(scope: Scope, plan: Plan, parent_id: int) -> bool:
+    return plan.status != Plan.Status.CLOSED and (
+        scope.is_everything or is_manager_of(scope, parent_id)
+    )
+
+
+def may_define_indicators(scope: Scope | None) -> bool:
+    return scope is None or scope.is_everything or scope.role in MANAGE_ROLES
+
+
+def check_may_edit_indicator(scope: Scope | None, indicator: Indicator) -> None:
+    """Who may define indicators may change one, unless a plan they do not manage uses it:
+    its targets mean what the indicator says."""
+    if not may_define_indicators(scope):
+        fail(errors.NOT_ALLOWED_INDICATORS, "not_allowed")
+    if scope is None or scope.is_everything:
+        return
+    for plan in indicator.plans.select_related("owner"):
+        if not scope.can_place_under(plan.owner):
+            fail(errors.INDICATOR_EDIT_NOT_ALLOWED, "not_allowed", indicator=indicator, plan=plan)

@@ -4,7 +4,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from congdoan.accounts.scope import Scope
 from congdoan.enterprises import selectors as enterprise_selectors
@@ -12,9 +14,9 @@ from congdoan.enterprises.models import Enterprise
 from congdoan.members.selectors import count_members, spans_on
 from congdoan.org import selectors as org_selectors
 from congdoan.org.models import Unit
-from congdoan.plans import split
+from congdoan.plans import rules, split
 from congdoan.plans.calculators import AT_DATE, CALCULATORS
-from congdoan.plans.models import Indicator, Period, Plan, Source, Target
+from congdoan.plans.models import Indicator, Period, Plan, Source, Target, Task
 
 METHODS = ("members", "potential", "growth", "hand")
 
@@ -74,18 +76,17 @@ def potential_of(unit: Unit, on: dt.date) -> int:
 
 def current_value(indicator: Indicator, unit: Unit, period: Period) -> Decimal | None:
     """The indicator's value for `unit` as the period starts, the base its growth is
-    measured from: an at-date figure on the first day; an in-period figure over the span of
-    the same length just before the period. None when it cannot be computed (reported and
-    formula indicators until the reports app gives their last reported value)."""
+    measured from: a computed at-date figure on the first day; any other (computed in-period,
+    reported, formula) over the span of the same length just before the period — the
+    previous year for a year, see values.span_before — through values.value_of. None when
+    unknown: nothing reported for that span, a formula's operand without a value."""
+    from congdoan.plans import values
+
     calculator = CALCULATORS.get(indicator.calculator) if indicator.calculator else None
-    if indicator.source != Source.COMPUTED or calculator is None:
-        return None
     start = period.starts_on
-    if calculator.kind == AT_DATE:
+    if indicator.source == Source.COMPUTED and calculator and calculator.kind == AT_DATE:
         return calculator.compute(unit, start, start, min_workers=indicator.min_workers)
-    before = start - dt.timedelta(days=1)
-    length = period.ends_on - period.starts_on
-    return calculator.compute(unit, before - length, before, min_workers=indicator.min_workers)
+    return values.value_of(indicator, unit, *values.span_before(start, period.ends_on))
 
 
 def split_inputs(
@@ -188,3 +189,178 @@ def target_grid(plan: Plan, indicator: Indicator, scope: Scope | None = None) ->
                     row.mismatch[period.pk] = split.mismatch(total, kids)
     ordered = sorted(rows.values(), key=lambda r: r.unit.path)
     return TargetGrid(periods=periods, rows=ordered)
+
+
+# --- the plan pages ------------------------------------------------------------------------
+
+
+def _ids_above(unit: Unit) -> list[int]:
+    """Ids of the units above `unit` in today's structure, read from its path."""
+    return [int(pk) for pk in unit.path.strip("/").split("/") if pk and int(pk) != unit.pk]
+
+
+def visible_plans(scope: Scope):
+    """Plans the user may look at: those of units in their scope, and those of the units
+    above theirs (a district federation sees the province's plan that gives it targets)."""
+    plans = Plan.objects.select_related("owner")
+    if scope.is_everything:
+        return plans
+    if scope.unit is None:
+        return plans.none()
+    return plans.filter(
+        Q(owner__path__startswith=scope.path) | Q(owner_id__in=_ids_above(scope.unit))
+    )
+
+
+def plan_for(scope: Scope, code: str) -> Plan:
+    """The plan with `code` if the user may look at it; 404 otherwise."""
+    return get_object_or_404(visible_plans(scope), code=code)
+
+
+def sees_unit(scope: Scope, unit: Unit) -> bool:
+    """A unit in scope, or one above the user's own unit."""
+    if scope.contains(unit):
+        return True
+    return scope.unit is not None and unit.pk in _ids_above(scope.unit)
+
+
+def target_for(scope: Scope, plan: Plan, pk: int) -> Target:
+    """A target of `plan` whose unit the user sees; 404 otherwise."""
+    target = get_object_or_404(
+        Target.objects.select_related("unit", "period", "indicator"), plan=plan, pk=pk
+    )
+    if not sees_unit(scope, target.unit):
+        raise Http404(pk)
+    return target
+
+
+def target_history(target: Target):
+    """The changes of one target, oldest first, with who made them."""
+    return target.changes.select_related("actor").order_by("at", "pk")
+
+
+def plan_periods(plan: Plan) -> list[Period]:
+    """The plan's periods as pages show them: years first, then the phases that span them
+    (2022, 2023, 2022–2023)."""
+    return sorted(plan.periods.all(), key=lambda p: (p.kind == p.Kind.PHASE, p.starts_on))
+
+
+def task_counts(plan: Plan) -> dict[str, int]:
+    """The plan's tasks by status (status key → count)."""
+    rows = Task.objects.filter(group__plan=plan).values_list("status").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+@dataclass
+class Cell:
+    period: Period
+    value: Decimal | None
+    target_id: int | None
+    # The unit lies under the plan's owner when the period starts (else it has no target).
+    in_plan: bool
+    editable: bool
+    # target − the sum of the children's targets, for summed indicators where both exist.
+    mismatch: Decimal | None = None
+    may_split: bool = False  # the unit has children that day and the user may split
+
+
+@dataclass
+class Row:
+    unit: Unit
+    depth: int
+    cells: list[Cell]
+
+    @property
+    def editable(self) -> bool:
+        return any(c.editable for c in self.cells)
+
+
+@dataclass
+class EditableGrid:
+    periods: list[Period]
+    rows: list[Row]
+
+    @property
+    def editable(self) -> bool:
+        return any(row.editable for row in self.rows)
+
+
+def editable_grid(plan: Plan, indicator: Indicator, scope: Scope) -> EditableGrid:
+    """The target grid of one indicator as the user may see and change it.
+
+    Rows: the owner, its direct children, every unit with a target and the units directly
+    under the user's own unit (the ones they split to), with the units between them and the
+    owner; only those the user sees (`sees_unit`). A unit hangs where it stood on the first
+    period start at which it was under the owner.
+    """
+    periods = plan_periods(plan)
+    values: dict[tuple[int, int], tuple[Decimal, int]] = {
+        (unit_id, period_id): (value, pk)
+        for unit_id, period_id, value, pk in Target.objects.filter(
+            plan=plan, indicator=indicator
+        ).values_list("unit_id", "period_id", "value", "pk")
+    }
+    forests = {p.pk: org_selectors.tree_as_of(p.starts_on) for p in periods}
+    inside = {p.pk: set(forests[p.pk].subtree_ids(plan.owner_id)) for p in periods}
+    wanted = {plan.owner_id} | {unit_id for unit_id, _period in values}
+    for period in periods:
+        forest = forests[period.pk]
+        wanted |= {n.id for n in forest.children_of(plan.owner_id)}
+        if scope.unit is not None and scope.unit.pk in inside[period.pk]:
+            wanted |= {n.id for n in forest.children_of(scope.unit.pk)}
+    parent_of: dict[int, int | None] = {plan.owner_id: None}
+    for period in periods:  # the first period that places a unit decides where it hangs
+        forest = forests[period.pk]
+        for unit_id in inside[period.pk]:
+            parent_of.setdefault(unit_id, forest.nodes[unit_id].parent_id)
+    for unit_id in list(wanted):  # the units between each one and the owner
+        while unit_id in parent_of and parent_of[unit_id] is not None:
+            unit_id = parent_of[unit_id]
+            wanted.add(unit_id)
+    units = Unit.objects.in_bulk([u for u in wanted if u in parent_of])
+    shown = {pk for pk, unit in units.items() if sees_unit(scope, unit) or scope.is_everything}
+    children: dict[int | None, list[int]] = {}
+    for pk in shown:
+        # Under the nearest unit shown: a union moved from a sibling district hangs under
+        # the user's district rather than vanishing with the hidden sibling.
+        parent = parent_of[pk]
+        while parent is not None and parent not in shown:
+            parent = parent_of.get(parent)
+        children.setdefault(parent, []).append(pk)
+    rows: list[Row] = []
+
+    def visit(unit_id: int, depth: int) -> None:
+        rows.append(Row(unit=units[unit_id], depth=depth, cells=cells_of(unit_id)))
+        for child in sorted(
+            children.get(unit_id, []), key=lambda k: (units[k].name, units[k].code)
+        ):
+            visit(child, depth + 1)
+
+    def cells_of(unit_id: int) -> list[Cell]:
+        cells = []
+        for period in periods:
+            forest = forests[period.pk]
+            value, pk = values.get((unit_id, period.pk), (None, None))
+            in_plan = unit_id in inside[period.pk]
+            node = forest.nodes.get(unit_id)  # None: the unit did not exist that day
+            parent_id = None if unit_id == plan.owner_id or node is None else node.parent_id
+            kids = forest.children_of(unit_id) if in_plan else []
+            cell = Cell(
+                period=period,
+                value=value,
+                target_id=pk,
+                in_plan=in_plan,
+                editable=in_plan and rules.may_set(scope, plan, parent_id),
+                may_split=bool(kids) and rules.may_split(scope, plan, unit_id),
+            )
+            parts = {
+                n.id: values[(n.id, period.pk)][0] for n in kids if (n.id, period.pk) in values
+            }
+            if indicator.is_summed and value is not None and parts:
+                cell.mismatch = split.mismatch(value, parts)
+            cells.append(cell)
+        return cells
+
+    if plan.owner_id in shown:
+        visit(plan.owner_id, 0)
+    return EditableGrid(periods=periods, rows=rows)

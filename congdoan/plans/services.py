@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from congdoan.accounts.scope import MANAGE_ROLES, Scope
@@ -162,9 +163,8 @@ def create_plan(
     """A plan of `owner` (a unit the user manages, their own included) over its dates."""
     if scope is not None and not scope.can_place_under(owner):
         rules.fail(errors.OWNER_OUTSIDE_SCOPE, "outside_scope", unit=owner)
-    code, title = (code or "").strip(), nfc(title or "")
-    if not code:
-        rules.fail(errors.CODE_INVALID, "code_invalid", code=code)
+    code, title = nfc(code or ""), nfc(title or "")
+    rules.check_plan_code(code)
     if (other := Plan.objects.filter(code__iexact=code).first()) is not None:
         rules.fail(errors.PLAN_CODE_TAKEN, "code_taken", code=code, other=other)
     if not title:
@@ -424,3 +424,222 @@ def apply_split(
         reason=reason,
     )
     return SplitResult(targets=targets, total=total, mismatch=gap)
+
+
+# --- editing plans and indicators; many targets at once ------------------------------------
+
+
+def _plan_state(plan: Plan) -> dict:
+    return {
+        **audit.snapshot(plan, PLAN_FIELDS),
+        "indicators": sorted(i.code for i in plan.indicators.all()),
+    }
+
+
+@transaction.atomic
+def update_plan(
+    *,
+    actor,
+    plan: Plan,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    indicators=(),
+    scope: Scope | None = None,
+    reason: str = "",
+) -> Plan:
+    """Correct a plan's title, dates and indicators; a closed plan no longer changes.
+
+    The dates must still hold every period, and an indicator with targets stays."""
+    rules.check_manages_plan(plan, scope)
+    plan = Plan.objects.select_for_update().select_related("owner").get(pk=plan.pk)
+    if plan.status == Plan.Status.CLOSED:
+        rules.fail(errors.PLAN_NOT_EDITABLE, "plan_closed", plan=plan)
+    title = nfc(title or "")
+    if not title:
+        rules.fail(errors.TITLE_REQUIRED, "title_required")
+    rules.check_dates(starts_on, ends_on)
+    for period in plan.periods.all():
+        if period.starts_on < starts_on or period.ends_on > ends_on:
+            rules.fail(
+                errors.PLAN_DATES_CUT_PERIODS,
+                "dates_cut_periods",
+                start=format_date(starts_on),
+                end=format_date(ends_on),
+                period=period.label,
+            )
+    indicators = list(indicators)
+    dropped = plan.indicators.exclude(pk__in=[i.pk for i in indicators])
+    for indicator in dropped:
+        if plan.targets.filter(indicator=indicator).exists():
+            rules.fail(errors.INDICATOR_HAS_TARGETS, "indicator_has_targets", indicator=indicator)
+    before = _plan_state(plan)
+    plan.title, plan.starts_on, plan.ends_on = title, starts_on, ends_on
+    plan.save(update_fields=["title", "starts_on", "ends_on"])
+    plan.indicators.set(indicators)
+    after = _plan_state(plan)
+    if after != before:
+        audit.record(
+            actor=actor, obj=plan, action=Action.UPDATE, before=before, after=after, reason=reason
+        )
+    return plan
+
+
+@transaction.atomic
+def change_plan_status(
+    *, actor, plan: Plan, status: str, scope: Scope | None = None, reason: str = ""
+) -> Plan:
+    """Move a plan forward: draft → in force → closed (a closed plan's targets stay fixed)."""
+    rules.check_manages_plan(plan, scope)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    rules.check_status_step(plan, status)
+    before = plan.status
+    plan.status = status
+    plan.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        obj=plan,
+        action=Action.UPDATE,
+        operation="change_status",
+        before={"status": before},
+        after={"status": status},
+        reason=reason,
+    )
+    return plan
+
+
+@transaction.atomic
+def update_indicator(
+    *,
+    actor,
+    indicator: Indicator,
+    name: str,
+    measure: str,
+    source: str,
+    direction: str = Direction.HIGHER,
+    aggregation: str = Aggregation.SUM,
+    calculator: str = "",
+    formula: str = "",
+    numerator: Indicator | None = None,
+    denominator: Indicator | None = None,
+    min_workers: int | None = None,
+    scope: Scope | None = None,
+    reason: str = "",
+) -> Indicator:
+    """Correct an indicator; its code stays, since formulas name it. Checked as on creation."""
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    rules.check_may_edit_indicator(scope, indicator)
+    name = nfc(name or "")
+    if not name:
+        rules.fail(errors.NAME_REQUIRED, "name_required")
+    for value, choices, field in (
+        (measure, Measure, "measure"),
+        (direction, Direction, "direction"),
+        (aggregation, Aggregation, "aggregation"),
+        (source, Source, "source"),
+    ):
+        rules.check_choice(value, choices, field)
+    calculator, formula = (calculator or "").strip(), (formula or "").strip()
+    if source == Source.COMPUTED:
+        if not calculator:
+            rules.fail(errors.CALCULATOR_REQUIRED, "calculator_required")
+        rules.check_calculator(calculator)
+        formula = ""
+    elif source == Source.FORMULA:
+        if not formula:
+            rules.fail(errors.FORMULA_REQUIRED, "formula_required")
+        rules.check_formula(indicator.code, formula)
+        calculator = ""
+    else:
+        calculator = formula = ""
+    if aggregation == Aggregation.RATIO:
+        if numerator is None or denominator is None:
+            rules.fail(errors.RATIO_PARTS_REQUIRED, "ratio_parts_required")
+        if numerator.pk == denominator.pk or indicator.pk in (numerator.pk, denominator.pk):
+            rules.fail(errors.RATIO_PARTS_SAME, "ratio_parts_same")
+        rules.check_ratio_part(numerator)
+        rules.check_ratio_part(denominator)
+    else:
+        numerator = denominator = None
+    before = audit.snapshot(indicator, INDICATOR_FIELDS)
+    indicator.name, indicator.measure, indicator.direction = name, measure, direction
+    indicator.aggregation, indicator.source = aggregation, source
+    indicator.calculator, indicator.formula = calculator, formula
+    indicator.numerator, indicator.denominator = numerator, denominator
+    indicator.min_workers = min_workers
+    indicator.save()
+    after = audit.snapshot(indicator, INDICATOR_FIELDS)
+    if after != before:
+        audit.record(
+            actor=actor,
+            obj=indicator,
+            action=Action.UPDATE,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    return indicator
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One cell of the target grid: the value typed, and the value the user saw."""
+
+    unit: Unit
+    period: Period
+    value: object
+    expected: Decimal | None
+
+
+def cell_key(unit_id: int, period_id: int) -> str:
+    return f"{unit_id}-{period_id}"
+
+
+@transaction.atomic
+def set_targets(
+    *,
+    actor,
+    plan: Plan,
+    indicator: Indicator,
+    changes: list[CellChange],
+    reason: str = "",
+    scope: Scope | None = None,
+) -> list[Target]:
+    """Set many targets of one indicator at once (the grid), all or nothing.
+
+    Refused as a whole when a target changed since the user saw it (code "stale"), or when
+    any one change is refused: the ValidationError then maps `cell_key(unit, period)` to
+    that cell's errors.
+    """
+    found = Target.objects.select_for_update().filter(
+        plan=plan,
+        indicator=indicator,
+        unit__in=[c.unit.pk for c in changes],
+        period__in=[c.period.pk for c in changes],
+    )
+    now = {(t.unit_id, t.period_id): t.value for t in found}
+    stale = [c for c in changes if now.get((c.unit.pk, c.period.pk)) != c.expected]
+    if stale:
+        cells = "; ".join(f"{c.unit.name} – {c.period.label}" for c in stale)
+        rules.fail(errors.TARGET_CELLS_STALE, "stale", cells=cells)
+    refused, targets = {}, []
+    for change in changes:
+        try:
+            with transaction.atomic():
+                targets.append(
+                    set_target(
+                        actor=actor,
+                        plan=plan,
+                        indicator=indicator,
+                        unit=change.unit,
+                        period=change.period,
+                        value=change.value,
+                        reason=reason,
+                        scope=scope,
+                    )
+                )
+        except ValidationError as error:
+            refused[cell_key(change.unit.pk, change.period.pk)] = error
+    if refused:
+        raise ValidationError(refused)
+    return targets

@@ -9,7 +9,7 @@ AREAS = [
     ("members", _("Members"), "members:list"),
     ("enterprises", _("Enterprises"), "enterprises:list"),
     ("organizing", _("Founding unions"), "organizing:board"),
-    ("plans", _("Plans"), None),
+    ("plans", _("Plans"), "plans:list"),
     ("reports", _("Reports"), None),
     ("imports", _("Import data"), None),
 ]
