@@ -20,6 +20,7 @@ from congdoan.demo import data
 from congdoan.demo.campaigns import load_campaigns
 from congdoan.demo.enterprises import Enterprises
 from congdoan.demo.members import Members
+from congdoan.demo.plans import load_plan
 from congdoan.demo.units import UnitBuilder
 from congdoan.members import selectors as member_selectors
 from congdoan.org import services as org_services
@@ -129,5 +130,6 @@ def load_demo(*, today: dt.date, seed: int = data.SEED, size: int = 1000) -> Sum
     org_services.refresh_current_structure()
     # Campaigns in every stage at the uncovered enterprises, some recognised on the way.
     load_campaigns(rng=random.Random(seed + 1), today=today, count=max(6, 60 * size // 1000))
+    load_plan(today=today)
     units.create_users()
     return summarise(today=today)
