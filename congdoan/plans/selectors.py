@@ -194,7 +194,7 @@ def target_grid(plan: Plan, indicator: Indicator, scope: Scope | None = None) ->
 # --- the plan pages ------------------------------------------------------------------------
 
 
-def _ids_above(unit: Unit) -> list[int]:
+def ids_above(unit: Unit) -> list[int]:
     """Ids of the units above `unit` in today's structure, read from its path."""
     return [int(pk) for pk in unit.path.strip("/").split("/") if pk and int(pk) != unit.pk]
 
@@ -208,7 +208,7 @@ def visible_plans(scope: Scope):
     if scope.unit is None:
         return plans.none()
     return plans.filter(
-        Q(owner__path__startswith=scope.path) | Q(owner_id__in=_ids_above(scope.unit))
+        Q(owner__path__startswith=scope.path) | Q(owner_id__in=ids_above(scope.unit))
     )
 
 
@@ -221,7 +221,7 @@ def sees_unit(scope: Scope, unit: Unit) -> bool:
     """A unit in scope, or one above the user's own unit."""
     if scope.contains(unit):
         return True
-    return scope.unit is not None and unit.pk in _ids_above(scope.unit)
+    return scope.unit is not None and unit.pk in ids_above(scope.unit)
 
 
 def target_for(scope: Scope, plan: Plan, pk: int) -> Target:

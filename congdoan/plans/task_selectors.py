@@ -21,27 +21,6 @@ NEWS_PER_PAGE = 30
 CLOSED_STATUSES = (Task.Status.DONE, Task.Status.CANCELLED)
 
 
-def _own_and_above(scope: Scope) -> list[int]:
-    """Ids of the user's unit and the units above it today (read from its path)."""
-    if scope.unit is None:
-        return []
-    return [int(pk) for pk in scope.unit.path.strip("/").split("/") if pk.isdigit()]
-
-
-def visible_plans(scope: Scope) -> QuerySet[Plan]:
-    """Plans whose owner is in the user's scope or above the user's own unit (the one rule,
-    kept in plans.selectors)."""
-    return selectors.visible_plans(scope)
-
-
-def plan_for(scope: Scope, code: str) -> Plan:
-    """The plan with `code` if the user may see it; 404 otherwise, so outsiders learn nothing."""
-    plan = visible_plans(scope).filter(code=code).first()
-    if plan is None:
-        raise Http404(code)
-    return plan
-
-
 def task_for(plan: Plan, pk: int) -> Task:
     """The task `pk` of `plan` (404 for another plan's), its group and units loaded."""
     task = (
@@ -158,7 +137,8 @@ def news_units(scope: Scope, plan: Plan) -> QuerySet[Unit]:
     # Not limited to the owner's path today: a unit moved away by a reform keeps its news.
     units = Unit.objects.filter(Q(pk=plan.owner_id) | involved)
     if not scope.is_everything:
-        units = units.filter(Q(pk__in=scope.units().values("pk")) | Q(pk__in=_own_and_above(scope)))
+        above = selectors.ids_above(scope.unit) if scope.unit is not None else []
+        units = units.filter(Q(pk__in=scope.units().values("pk")) | Q(pk__in=above))
     return units.distinct().order_by("path")
 
 

@@ -1,6 +1,6 @@
 """The pages of a plan's tasks and solutions and of its activity news.
 
-Every view starts from the plan the user may see (task_selectors.plan_for: 404 otherwise).
+Every view starts from the plan the user may see (selectors.plan_for: 404 otherwise).
 Managers of the plan's owner shape groups and tasks; the owner's managers and the staff of
 a responsible unit report progress; everyone who sees the plan reads.
 """
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from congdoan.accounts.scope import Scope, scope_for
 from congdoan.plans import forms_tasks as forms
-from congdoan.plans import task_rules, task_selectors, tasks
+from congdoan.plans import selectors, task_rules, task_selectors, tasks
 from congdoan.plans.models import Plan, Task
 
 GROUP_ADDED = _("Group %(number)s has been added.")
@@ -26,7 +26,7 @@ REPORTED = _("The progress update has been recorded.")
 
 def _plan(request, code: str) -> tuple[Scope, Plan]:
     scope = scope_for(request.user)
-    return scope, task_selectors.plan_for(scope, code)
+    return scope, selectors.plan_for(scope, code)
 
 
 def _plan_to_manage(request, code: str) -> tuple[Scope, Plan]:

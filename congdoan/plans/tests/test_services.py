@@ -119,6 +119,23 @@ def test_admin_sets_any_target(plan, org, users):
         assert value_of(plan, unit) == 5
 
 
+def test_the_union_that_took_over_an_ended_parent_sets_in_its_place(plan, org, users):
+    # District A was merged into district B in 2024: its 2022 split is now B's to look after.
+    org_services.merge_units(
+        actor=None, sources=[org.district_a], into=org.district_b, on=dt.date(2024, 1, 1)
+    )
+    set_by(users.district_b_manager, plan, org.grassroots_a1, 40)
+    assert value_of(plan, org.grassroots_a1) == 40
+    refused(
+        "not_allowed",
+        set_by,
+        users.province_manager,
+        plan,
+        org.grassroots_a2,
+        10,
+    )
+
+
 def test_a_unit_outside_the_plan_has_no_target(org, users):
     indicator = make_indicator()
     plan = make_plan(owner=org.district_a, indicators=[indicator])

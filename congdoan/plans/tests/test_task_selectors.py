@@ -8,7 +8,7 @@ from django.http import Http404
 from congdoan.accounts.models import Role
 from congdoan.accounts.scope import scope_for
 from congdoan.org.kinds import UnitKind
-from congdoan.plans import task_selectors, tasks
+from congdoan.plans import selectors, task_selectors, tasks
 from congdoan.plans.tests.factory import make_plan
 from congdoan.plans.tests.test_tasks import make_tasks_plan
 from congdoan.testing import make_unit, make_user
@@ -29,20 +29,20 @@ def news_texts(plan, **kwargs):
 def test_a_plan_is_seen_in_scope_and_from_the_units_below_its_owner(plan, org, users):
     district_plan = make_plan(owner=org.district_b, code="KH-HB")
     for user in (users.province_manager, users.district_manager, users.clerk, users.admin):
-        assert task_selectors.plan_for(scope_for(user), "KH-NV") == plan
-    assert task_selectors.plan_for(scope_for(users.district_b_manager), "KH-HB") == district_plan
-    assert task_selectors.plan_for(scope_for(users.province_manager), "KH-HB") == district_plan
+        assert selectors.plan_for(scope_for(user), "KH-NV") == plan
+    assert selectors.plan_for(scope_for(users.district_b_manager), "KH-HB") == district_plan
+    assert selectors.plan_for(scope_for(users.province_manager), "KH-HB") == district_plan
     for user in (users.district_manager, users.clerk):  # district A: not B's plan
         with pytest.raises(Http404):
-            task_selectors.plan_for(scope_for(user), "KH-HB")
+            selectors.plan_for(scope_for(user), "KH-HB")
     outsider = make_user(
         username="tinh_khac", unit=make_unit(code="P2", kind=UnitKind.PROVINCE), role="manager"
     )
     with pytest.raises(Http404):
-        task_selectors.plan_for(scope_for(outsider), "KH-NV")
+        selectors.plan_for(scope_for(outsider), "KH-NV")
     with pytest.raises(Http404):
-        task_selectors.plan_for(scope_for(users.admin), "NO-SUCH")
-    assert set(task_selectors.visible_plans(scope_for(users.clerk))) == {plan}
+        selectors.plan_for(scope_for(users.admin), "NO-SUCH")
+    assert set(selectors.visible_plans(scope_for(users.clerk))) == {plan}
 
 
 def test_groups_list_their_tasks_with_counts_and_overdue(plan, org):
