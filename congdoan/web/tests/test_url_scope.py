@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from congdoan.core.models import AuditEntry
@@ -23,6 +24,21 @@ from congdoan.org.models import OrgEvent, Unit, UnitVersion
 from congdoan.organizing.forms import case_token
 from congdoan.organizing.models import Applicant, Case, StageEvent
 from congdoan.organizing.tests.factory import make_case
+from congdoan.plans import services as plan_services
+from congdoan.plans import tasks as plan_tasks
+from congdoan.plans.models import (
+    Period,
+    Plan,
+    PlanDocument,
+    ReportedValue,
+    Target,
+    TargetChange,
+    Task,
+    TaskAttachment,
+    TaskGroup,
+    TaskUpdate,
+)
+from congdoan.plans.tests.factory import make_indicator, make_plan
 from congdoan.testing import make_member
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", settings.STATIC_URL.lstrip("/"))
@@ -44,6 +60,20 @@ def applicant_of(owner_code: str):
     return lambda: str(Applicant.objects.filter(case__owner__code=owner_code).first().pk)
 
 
+def plan_part(model, lookup: str, plan_code: str):
+    """The pk of the `model` row of the plan the org fixture below makes for that district."""
+    return lambda: str(model.objects.filter(**{lookup: plan_code}).first().pk)
+
+
+def plan_parts(code: str) -> list:
+    return [
+        plan_part(Task, "group__plan__code", code),
+        plan_part(Target, "plan__code", code),
+        plan_part(PlanDocument, "plan__code", code),
+        plan_part(TaskAttachment, "update__task__group__plan__code", code),
+    ]
+
+
 # For each path parameter, values naming district B's objects (see the org fixture).
 OUTSIDE_VALUES = {
     "code": ["DB", "DB-1"], "pk": [member_of("DB-1")], "verdict": ["accept", "cancel"],
@@ -57,6 +87,10 @@ INSIDE_VALUES = {
     "case": [case_of("DA")], "direction": ["next", "back"], "action": ["pause", "stop"],
     "applicant": [applicant_of("DA")], "tax_code": [valid_tax_code(900_002)],
 }
+# Under plans/ a code names a plan (coded after its district: plan DB is district B's) and
+# a pk that plan's task, target, document or attachment.
+PLAN_OUTSIDE_VALUES = {"code": ["DB"] * 4, "pk": plan_parts("DB")}
+PLAN_INSIDE_VALUES = {"code": ["DA"] * 4, "pk": plan_parts("DA")}
 OUTSIDER_NAME = "Lê Văn Bên Ngoài"
 
 _PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
@@ -99,6 +133,10 @@ def fill(route: str, values: dict) -> str:
 
 
 def fillings(route: str, table: dict[str, list[str]]) -> list[str]:
+    global_words = ("plans/indicators/", "plans/reported/")
+    if route.startswith("plans/") and not route.startswith(global_words):
+        plans = PLAN_OUTSIDE_VALUES if table is OUTSIDE_VALUES else PLAN_INSIDE_VALUES
+        table = {**table, **plans}
     names = params_of(route)
     missing = [n for n in names if n not in table]
     assert not missing, (
@@ -142,6 +180,27 @@ def org(org):
                     name=f"Công ty TNHH {OUTSIDER_NAME}")  # fmt: skip
     make_enterprise(area_unit=org.district_a, tax_code=valid_tax_code(900_002), workers=60,
                     name="Công ty TNHH Bên Trong")  # fmt: skip
+    # A plan of each district, in force, with a target, a document and a task (of the
+    # district itself, not of the clerk's union) that has a progress report with a file.
+    indicator = make_indicator(code="DV_WALK")
+    pairs = ((org.district_a, org.grassroots_a1), (org.district_b, org.grassroots_b1))
+    for district, union in pairs:
+        plan = make_plan(owner=district, indicators=[indicator], code=district.code)
+        plan_services.change_plan_status(actor=None, plan=plan, status=Plan.Status.IN_FORCE)
+        plan_services.set_target(actor=None, plan=plan, indicator=indicator, unit=union,
+                                 period=plan.periods.first(), value=50)  # fmt: skip
+        plan_services.attach_document(
+            actor=None, plan=plan, title="Kế hoạch", kind="plan",
+            file=SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 thu", "application/pdf"),
+        )  # fmt: skip
+        group = plan_tasks.create_group(actor=None, plan=plan, title="Tuyên truyền")
+        task = plan_tasks.add_task(
+            actor=None, group=group, title="Hội nghị", responsible=[district], due="Q1-2022"
+        )
+        plan_tasks.report_progress(
+            actor=None, task=task, unit=district, on=dt.date(2022, 2, 1), text="Đã họp",
+            status="in_progress", files=[SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 bb")],
+        )  # fmt: skip
     return org
 
 
@@ -156,6 +215,11 @@ def snapshot():
         list(Case.objects.order_by("pk").values_list()),
         StageEvent.objects.count(),
         list(Applicant.objects.order_by("pk").values_list()),
+        *(
+            list(model.objects.order_by("pk").values_list())
+            for model in (Plan, Period, Target, TargetChange, PlanDocument, TaskGroup, Task,
+                          TaskUpdate, TaskAttachment, ReportedValue)
+        ),  # fmt: skip
         AuditEntry.objects.count(),
     )
 
@@ -211,6 +275,20 @@ def tempting_post_data(url: str, org) -> dict:
         "applied_on": "01/03/2024",
         "next_step": "Gặp giám đốc",
         "next_step_due": "01/03/2030",
+        # Plans: a plan, a period, a task and its report, targets and a split.
+        "title": "Kế hoạch mới",
+        "starts_on": "01/01/2022",
+        "ends_on": "31/12/2023",
+        "status": "closed",
+        "label": "2030",
+        "text": "Đã làm",
+        "progress": "50",
+        "due": "Q1-2022",
+        "responsible": [org.district_a.pk, org.district_b.pk],
+        "group": TaskGroup.objects.filter(plan__code=code).values_list("pk", flat=True).first()
+        or "",
+        "method": "members",
+        "total": "100",
         **{f"{prefix}-{key}": value for prefix in ("pause", "stop") for key, value in (
             ("on", "01/03/2024"), ("reason", "thử"), ("version", version))},
     }
