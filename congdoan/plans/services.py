@@ -64,6 +64,46 @@ PLAN_FIELDS = ("code", "title", "owner_id", "starts_on", "ends_on", "status")
 # --- indicators ----------------------------------------------------------------------------
 
 
+def _clean_definition(
+    code, measure, direction, aggregation, source, calculator, formula, numerator, denominator,
+    *, itself: Indicator | None = None,
+):  # fmt: skip
+    """Check how an indicator is measured, obtained and aggregated; return its calculator,
+    formula, numerator and denominator with those that do not go with its source cleared."""
+    for value, choices, field in (
+        (measure, Measure, "measure"),
+        (direction, Direction, "direction"),
+        (aggregation, Aggregation, "aggregation"),
+        (source, Source, "source"),
+    ):
+        rules.check_choice(value, choices, field)
+    calculator, formula = (calculator or "").strip(), (formula or "").strip()
+    # Only the field that goes with the source is kept: a stale formula on a reported
+    # indicator would mislead whoever reads it later.
+    if source == Source.COMPUTED:
+        if not calculator:
+            rules.fail(errors.CALCULATOR_REQUIRED, "calculator_required")
+        rules.check_calculator(calculator)
+        formula = ""
+    elif source == Source.FORMULA:
+        if not formula:
+            rules.fail(errors.FORMULA_REQUIRED, "formula_required")
+        rules.check_formula(code, formula)
+        calculator = ""
+    else:
+        calculator = formula = ""
+    if aggregation != Aggregation.RATIO:
+        return calculator, formula, None, None
+    if numerator is None or denominator is None:
+        rules.fail(errors.RATIO_PARTS_REQUIRED, "ratio_parts_required")
+    parts = {numerator.pk, denominator.pk}
+    if len(parts) < 2 or (itself is not None and itself.pk in parts):
+        rules.fail(errors.RATIO_PARTS_SAME, "ratio_parts_same")
+    rules.check_ratio_part(numerator)
+    rules.check_ratio_part(denominator)
+    return calculator, formula, numerator, denominator
+
+
 @transaction.atomic
 def create_indicator(
     *,
@@ -92,34 +132,9 @@ def create_indicator(
         rules.fail(errors.CODE_TAKEN, "code_taken", code=code, other=other)
     if not name:
         rules.fail(errors.NAME_REQUIRED, "name_required")
-    rules.check_choice(measure, Measure, "measure")
-    rules.check_choice(direction, Direction, "direction")
-    rules.check_choice(aggregation, Aggregation, "aggregation")
-    rules.check_choice(source, Source, "source")
-    calculator, formula = (calculator or "").strip(), (formula or "").strip()
-    # Only the field that goes with the source is kept: a stale formula on a reported
-    # indicator would mislead whoever reads it later.
-    if source == Source.COMPUTED:
-        if not calculator:
-            rules.fail(errors.CALCULATOR_REQUIRED, "calculator_required")
-        rules.check_calculator(calculator)
-        formula = ""
-    elif source == Source.FORMULA:
-        if not formula:
-            rules.fail(errors.FORMULA_REQUIRED, "formula_required")
-        rules.check_formula(code, formula)
-        calculator = ""
-    else:
-        calculator = formula = ""
-    if aggregation == Aggregation.RATIO:
-        if numerator is None or denominator is None:
-            rules.fail(errors.RATIO_PARTS_REQUIRED, "ratio_parts_required")
-        if numerator.pk == denominator.pk:
-            rules.fail(errors.RATIO_PARTS_SAME, "ratio_parts_same")
-        rules.check_ratio_part(numerator)
-        rules.check_ratio_part(denominator)
-    else:
-        numerator = denominator = None
+    calculator, formula, numerator, denominator = _clean_definition(
+        code, measure, direction, aggregation, source, calculator, formula, numerator, denominator
+    )
     indicator = Indicator.objects.create(
         code=code,
         name=name,
@@ -532,35 +547,10 @@ def update_indicator(
     name = nfc(name or "")
     if not name:
         rules.fail(errors.NAME_REQUIRED, "name_required")
-    for value, choices, field in (
-        (measure, Measure, "measure"),
-        (direction, Direction, "direction"),
-        (aggregation, Aggregation, "aggregation"),
-        (source, Source, "source"),
-    ):
-        rules.check_choice(value, choices, field)
-    calculator, formula = (calculator or "").strip(), (formula or "").strip()
-    if source == Source.COMPUTED:
-        if not calculator:
-            rules.fail(errors.CALCULATOR_REQUIRED, "calculator_required")
-        rules.check_calculator(calculator)
-        formula = ""
-    elif source == Source.FORMULA:
-        if not formula:
-            rules.fail(errors.FORMULA_REQUIRED, "formula_required")
-        rules.check_formula(indicator.code, formula)
-        calculator = ""
-    else:
-        calculator = formula = ""
-    if aggregation == Aggregation.RATIO:
-        if numerator is None or denominator is None:
-            rules.fail(errors.RATIO_PARTS_REQUIRED, "ratio_parts_required")
-        if numerator.pk == denominator.pk or indicator.pk in (numerator.pk, denominator.pk):
-            rules.fail(errors.RATIO_PARTS_SAME, "ratio_parts_same")
-        rules.check_ratio_part(numerator)
-        rules.check_ratio_part(denominator)
-    else:
-        numerator = denominator = None
+    calculator, formula, numerator, denominator = _clean_definition(
+        indicator.code, measure, direction, aggregation, source, calculator, formula,
+        numerator, denominator, itself=indicator,
+    )  # fmt: skip
     before = audit.snapshot(indicator, INDICATOR_FIELDS)
     indicator.name, indicator.measure, indicator.direction = name, measure, direction
     indicator.aggregation, indicator.source = aggregation, source

@@ -2,10 +2,18 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from congdoan.plans.formula import MAX_LENGTH, check_cycles, parse
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The refusals are checked word for word in their source language.
+    with translation.override("en"):
+        yield
 
 
 def value(text, **values):

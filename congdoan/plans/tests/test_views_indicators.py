@@ -143,7 +143,7 @@ def test_an_indicator_of_a_plan_one_does_not_manage_is_not_changed(client, org, 
     assert response.status_code == 403
     indicator.refresh_from_db()
     assert indicator.name != "Khác"
-    with pytest.raises(Exception, match="do not manage"):
+    with pytest.raises(Exception, match="mà bạn không quản lý"):
         services.update_indicator(
             actor=None,
             indicator=indicator,

@@ -65,7 +65,7 @@ def test_a_manager_sees_their_unit_and_the_units_under_it(client, org, users, st
     assert response.status_code == 200
     assert grid_codes(response) == ["DA", "DA-1", "DA-2"]
     row = response.content.decode().split('id="unit-DA"')[1].split("</tr>")[0]
-    assert "(1 unit has not reported)" in row  # A2; the sum under DA is A1's 7
+    assert "(1 đơn vị chưa báo cáo)" in row  # A2; the sum under DA is A1's 7
 
 
 def test_a_clerk_sees_only_their_union(client, org, users, study):
@@ -95,7 +95,7 @@ def test_saving_reports_and_corrects_figures(client, org, users, study):
     correction = audit.history(ReportedValue.objects.get(unit=org.grassroots_a1)).first()
     assert correction.reason == "Bổ sung tổ 3" and correction.actor == users.district_manager
     page = client.get(URL)
-    assert "Figures saved: 2 changed." in page.content.decode()
+    assert "Đã lưu số liệu: 2 thay đổi." in page.content.decode()
 
 
 def test_a_correction_without_a_reason_saves_nothing(client, org, users, study):
@@ -127,7 +127,7 @@ def test_a_bad_figure_is_shown_beside_its_unit_and_nothing_is_saved(client, org,
     response = post(client, {f"value_{a1}": "5", f"value_{a2}": "-2"})
     assert response.status_code == 400
     row = response.content.decode().split('id="unit-DA-2"')[1].split("</tr>")[0]
-    assert "A figure cannot be negative (-2)." in row
+    assert "Số liệu không được âm (-2)." in row
     assert not ReportedValue.objects.exists()
 
 
