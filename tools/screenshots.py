@@ -28,6 +28,11 @@ PAGES = [
     ("enterprise-coverage-2023.png", "/enterprises/coverage/?unit=LDLD-ST&as_of=31/12/2023"),
     ("enterprises-list.png", "/enterprises/?q=cong ty"),
     ("organizing-board.png", "/organizing/"),
+    ("plan-overview.png", "/plans/PTDV-2023/"),
+    ("plan-targets.png", "/plans/PTDV-2023/targets/?indicator=DV_TONG"),
+    ("plan-tasks.png", "/plans/PTDV-2023/tasks/"),
+    ("plan-news.png", "/plans/PTDV-2023/tasks/news/"),
+    # Last: the member page below is opened from this list.
     ("members-list.png", "/members/?q=nguyen thi"),
 ]
 
@@ -76,6 +81,14 @@ def main() -> None:
             page.click("table td a[href^='/enterprises/']")
             page.wait_for_load_state("networkidle")
             page.screenshot(path=OUT / "enterprise-detail.png", full_page=False)
+            # The split wizard of the province's 2023 target, opened from the grid.
+            page.goto(f"{base}/plans/PTDV-2023/targets/?indicator=DV_MOI")
+            page.locator("a[href*='/targets/split/']").nth(1).click()
+            page.wait_for_load_state("networkidle")
+            page.click("input[value=potential]")
+            page.click("#propose")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=OUT / "plan-split.png", full_page=True)
             phone = browser.new_page(viewport={"width": 375, "height": 740})
             phone.context.add_cookies(page.context.cookies())
             phone.goto(f"{base}/units/")

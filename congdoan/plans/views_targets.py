@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +42,9 @@ def _indicator(plan, code: str | None):
     indicators = plan.indicators.order_by("code")
     if code:
         return get_object_or_404(indicators, code=code)
-    return indicators.first()
+    # Without a choice, the indicator the plan has split furthest: usually its headline one.
+    counts = Count("targets", filter=Q(targets__plan=plan))
+    return indicators.annotate(n=counts).order_by("-n", "code").first()
 
 
 def _grid_url(plan, indicator) -> str:
@@ -187,6 +190,10 @@ def split_wizard(request, code: str):
     )
     step = Decimal("0.01") if indicator.measure == Measure.PERCENT else split.ONE
     chosen = "method" in query
+    if chosen and "total" not in query and parent_target is not None:
+        # A link that names only the method splits the unit's own target.
+        query = query.copy()
+        query["total"] = figure(parent_target)
     form = forms.SplitForm(
         query if chosen else None,
         initial={"method": "members", "total": figure(parent_target)},
