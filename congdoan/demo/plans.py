@@ -24,7 +24,7 @@ from django.db import transaction
 from congdoan.core.dates import format_date
 from congdoan.core.text import strip_accents
 from congdoan.org.models import Unit
-from congdoan.plans import selectors, services, tasks
+from congdoan.plans import indicator_services, selectors, services, target_services, tasks
 from congdoan.plans.models import Indicator, Measure, Period, Plan, PlanDocument
 from congdoan.plans.models import Source as S
 
@@ -91,7 +91,7 @@ def nearest(value, step: int) -> Decimal:
 def create_indicators() -> dict[str, Indicator]:
     made = {}
     for code, name, measure, source, aggregation, how in INDICATORS:
-        made[code] = services.create_indicator(
+        made[code] = indicator_services.create_indicator(
             actor=None, code=code, name=name, measure=measure, source=source,
             aggregation=aggregation, calculator=how if source == S.COMPUTED else "",
             formula=how if source == S.FORMULA else "",
@@ -113,7 +113,7 @@ class PlanLoader:
         return value or Decimal(0)
 
     def set(self, code: str, label: str, value, reason: str = R_PLAN) -> None:
-        services.set_target(
+        target_services.set_target(
             actor=None, plan=self.plan, indicator=self.indicators[code], unit=self.owner,
             period=self.periods[label], value=value, reason=reason,
         )  # fmt: skip
@@ -152,7 +152,7 @@ class PlanLoader:
         return self.apply(code, label, changed, reason)
 
     def apply(self, code: str, label: str, values: dict[int, Decimal], reason: str):
-        result = services.apply_split(
+        result = target_services.apply_split(
             actor=None, plan=self.plan, indicator=self.indicators[code], parent_unit=self.owner,
             period=self.periods[label], values=values, reason=reason,
         )  # fmt: skip

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congdoan.accounts.scope import scope_for
-from congdoan.plans import forms, rules, selectors, services
+from congdoan.plans import forms, indicator_services, rules, selectors
 from congdoan.plans.models import Indicator
 
 CREATED = _("The indicator %(code)s has been defined.")
@@ -68,7 +68,7 @@ def indicator_new(request):
     form = forms.IndicatorForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            indicator = services.create_indicator(
+            indicator = indicator_services.create_indicator(
                 actor=request.user,
                 scope=scope,
                 reason=form.cleaned_data["reason"],
@@ -92,7 +92,7 @@ def indicator_edit(request, code: str):
     form = forms.IndicatorEditForm(data, indicator=indicator)
     if form.is_bound and form.is_valid():
         try:
-            services.update_indicator(
+            indicator_services.update_indicator(
                 actor=request.user,
                 scope=scope,
                 indicator=indicator,

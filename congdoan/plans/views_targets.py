@@ -1,6 +1,6 @@
 """Target pages of one plan: the editable grid, the split wizard and a target's history.
 
-The grid posts every cell the user changed at once with one reason; services.set_targets
+The grid posts every cell the user changed at once with one reason; target_services.set_targets
 saves all or nothing and refuses the lot when a target changed since the page was loaded
 (each editable cell carries the value it showed in a hidden o-<unit>-<period> field).
 """
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from congdoan.accounts.scope import scope_for
 from congdoan.org.models import Unit
-from congdoan.plans import errors, forms, rules, selectors, services, split
+from congdoan.plans import errors, forms, rules, selectors, split, target_services
 from congdoan.plans.models import Measure, Target
 from congdoan.plans.templatetags.targets_tags import canonical, figure, gap
 
@@ -70,7 +70,7 @@ def _read_cells(post, grid) -> tuple[list, dict, dict]:
         if not match:
             continue
         unit_id, period_id = int(match[1]), int(match[2])
-        key = services.cell_key(unit_id, period_id)
+        key = target_services.cell_key(unit_id, period_id)
         if unit_id not in rows or period_id not in periods:
             foreign.append(key)
             continue
@@ -84,7 +84,7 @@ def _read_cells(post, grid) -> tuple[list, dict, dict]:
         if value == expected:
             continue
         changes.append(
-            services.CellChange(
+            target_services.CellChange(
                 unit=rows[unit_id].unit, period=periods[period_id], value=value, expected=expected
             )
         )
@@ -107,7 +107,7 @@ def targets(request, code: str):
         changes, cell_errors, typed = _read_cells(request.POST, grid)
         if form.is_valid() and not cell_errors:
             try:
-                saved = services.set_targets(
+                saved = target_services.set_targets(
                     actor=request.user,
                     scope=scope,
                     plan=plan,
@@ -130,7 +130,7 @@ def targets(request, code: str):
     if grid is not None:
         for row in grid.rows:
             for cell in row.cells:
-                cell.key = services.cell_key(row.unit.pk, cell.period.pk)
+                cell.key = target_services.cell_key(row.unit.pk, cell.period.pk)
                 cell.shown = typed.get(cell.key, figure(cell.value))
                 cell.errors = cell_errors.get(cell.key, [])
                 cell.changed = cell.key in typed and typed[cell.key] != figure(cell.value)
@@ -220,7 +220,7 @@ def split_wizard(request, code: str):
             form.add_error(None, errors.NO_TARGET_GIVEN)
         elif not bad:
             try:
-                result = services.apply_split(
+                result = target_services.apply_split(
                     actor=request.user,
                     scope=scope,
                     plan=plan,

@@ -6,7 +6,7 @@ periods (or a period over its indicators); one indicator per sheet (--indicator)
 columns naming only periods. Indicators match by code or name, loosely (a header containing
 one indicator's name names it); periods by the plan's labels, "Năm"/"GĐ" and dashes aside.
 A header this cannot place makes the file unusable. Each filled cell is one target set by
-plans.services.set_target; an empty cell sets nothing (it is not 0); totals rows are
+plans.target_services.set_target; an empty cell sets nothing (it is not 0); totals rows are
 skipped. A row is one unit: by code (its name then only checked), or by a name only one
 unit under the plan's owner has.
 """
@@ -27,7 +27,7 @@ from congdoan.org import selectors as org_selectors
 from congdoan.org.models import Unit, UnitVersion
 from congdoan.plans import errors as plan_errors
 from congdoan.plans import rules as plan_rules
-from congdoan.plans import services as plan_services
+from congdoan.plans import target_services
 from congdoan.plans.models import Indicator, Period, Plan, Target
 
 if TYPE_CHECKING:
@@ -395,7 +395,7 @@ class TargetsSpec(ImportSpec):
         for key, value in values.items():
             indicator, period = self.targets[key]
             try:
-                plan_services.set_target(
+                target_services.set_target(
                     actor=ctx.actor,
                     plan=self.plan,
                     indicator=indicator,

@@ -3,7 +3,7 @@
 import datetime as dt
 import itertools
 
-from congdoan.plans import services
+from congdoan.plans import indicator_services, services
 from congdoan.plans.models import Aggregation, Measure, Source
 
 _numbers = itertools.count(1)
@@ -17,7 +17,7 @@ def make_indicator(
     **fields,
 ):
     code = code or f"IND{next(_numbers)}"
-    return services.create_indicator(
+    return indicator_services.create_indicator(
         actor=None,
         code=code,
         name=fields.pop("name", f"Chỉ tiêu {code}"),

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from congdoan.plans import services
+from congdoan.plans import target_services
 from congdoan.plans.models import Indicator, Plan, Target, Task, TaskGroup
 from congdoan.plans.tests.factory import make_indicator, make_plan
 
@@ -18,7 +18,7 @@ def admin_client(client, org, users):
     client.force_login(users.admin)
     indicator = make_indicator(code="DV")
     plan = make_plan(owner=org.province, indicators=[indicator], code="KH-1")
-    services.set_target(
+    target_services.set_target(
         actor=users.admin, plan=plan, indicator=indicator, unit=org.province,
         period=plan.periods.get(label="2022"), value=1200, reason="Nghị quyết 05",
     )  # fmt: skip

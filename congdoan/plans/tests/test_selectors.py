@@ -6,7 +6,7 @@ import pytest
 from congdoan.enterprises import services as enterprise_services
 from congdoan.enterprises.tests.factory import make_enterprise
 from congdoan.org import services as org_services
-from congdoan.plans import selectors, services
+from congdoan.plans import selectors, target_services
 from congdoan.plans.models import Source
 from congdoan.plans.tests.factory import make_indicator, make_plan
 from congdoan.testing import make_member
@@ -89,13 +89,13 @@ def test_the_grid_shows_each_parents_mismatch(world):
     org, plan, members, year = world
     phase = plan.periods.get(label="2022–2023")
     put = {"actor": None, "plan": plan, "indicator": members}
-    services.set_target(**put, unit=org.province, period=year, value=100)
-    services.set_target(**put, unit=org.province, period=phase, value=300)
-    services.apply_split(
+    target_services.set_target(**put, unit=org.province, period=year, value=100)
+    target_services.set_target(**put, unit=org.province, period=phase, value=300)
+    target_services.apply_split(
         **put, parent_unit=org.province, period=year,
         values={org.district_a.pk: 60, org.district_b.pk: 30},
     )  # fmt: skip
-    services.apply_split(
+    target_services.apply_split(
         **put, parent_unit=org.district_a, period=year, values={org.grassroots_a1.pk: 60},
     )  # fmt: skip
     grid = selectors.target_grid(plan, members)

@@ -9,7 +9,7 @@ from congdoan.accounts.scope import scope_for
 from congdoan.core.audit import history
 from congdoan.core.models import AuditEntry
 from congdoan.org import services as org_services
-from congdoan.plans import services
+from congdoan.plans import indicator_services, services, target_services
 from congdoan.plans.models import (
     Aggregation,
     Indicator,
@@ -53,7 +53,7 @@ def plan(org):
 
 
 def set_by(user, plan, unit, value, **extra):
-    return services.set_target(
+    return target_services.set_target(
         actor=user,
         scope=scope_for(user),
         plan=plan,
@@ -102,7 +102,7 @@ def test_nobody_else_sets_a_target(plan, org, users, who, where):
     user = getattr(users, who)
     refused(
         "not_allowed",
-        services.set_target,
+        target_services.set_target,
         actor=user,
         scope=scope_for(user),
         plan=plan,
@@ -141,7 +141,7 @@ def test_a_unit_outside_the_plan_has_no_target(org, users):
     plan = make_plan(owner=org.district_a, indicators=[indicator])
     refused(
         "unit_outside_plan",
-        services.set_target,
+        target_services.set_target,
         actor=users.admin,
         scope=scope_for(users.admin),
         plan=plan,
@@ -163,12 +163,12 @@ def test_the_parent_is_the_one_at_the_period_start(plan, org, users):
     with pytest.raises(ValidationError):
         set_by(users.district_b_manager, plan, org.grassroots_a2, 41)
     later = plan.periods.get(label="2023")
-    services.set_target(
+    target_services.set_target(
         actor=users.district_b_manager, scope=scope_for(users.district_b_manager),
         plan=plan, indicator=plan.members, unit=org.grassroots_a2, period=later, value=45,
     )  # fmt: skip
     with pytest.raises(ValidationError):
-        services.set_target(
+        target_services.set_target(
             actor=users.district_manager, scope=scope_for(users.district_manager),
             plan=plan, indicator=plan.members, unit=org.grassroots_a2, period=later, value=46,
         )  # fmt: skip
@@ -192,7 +192,7 @@ def test_an_indicator_the_plan_does_not_use_takes_no_target(plan, org, users):
     other = make_indicator()
     refused(
         "indicator_not_in_plan",
-        services.set_target,
+        target_services.set_target,
         actor=users.admin, scope=scope_for(users.admin), plan=plan, indicator=other,
         unit=org.province, period=plan.year, value=1,
     )  # fmt: skip
@@ -222,7 +222,7 @@ def test_every_change_keeps_who_when_and_why(plan, org, users):
 
 
 def split_by(user, plan, parent, values, **extra):
-    return services.apply_split(
+    return target_services.apply_split(
         actor=user,
         scope=scope_for(user),
         plan=plan,
@@ -273,9 +273,10 @@ def test_a_ratio_indicator_has_no_mismatch(org, users):
     )  # fmt: skip
     plan = make_plan(owner=org.province, indicators=[rate])
     period = plan.periods.get(label="2022")
-    services.set_target(actor=None, plan=plan, indicator=rate, unit=org.province, period=period,
-                        value=80)  # fmt: skip
-    result = services.apply_split(
+    target_services.set_target(
+        actor=None, plan=plan, indicator=rate, unit=org.province, period=period, value=80
+    )
+    result = target_services.apply_split(
         actor=None, plan=plan, indicator=rate, parent_unit=org.province, period=period,
         values={org.district_a.pk: 70, org.district_b.pk: 90},
     )  # fmt: skip
@@ -415,7 +416,7 @@ def test_a_ratio_needs_two_summed_parts(db):
 def test_a_viewer_defines_no_indicator(users):
     refused(
         "not_allowed",
-        services.create_indicator,
+        indicator_services.create_indicator,
         actor=users.district_viewer, scope=scope_for(users.district_viewer),
         code="X", name="X", measure="people", source=Source.REPORTED,
     )  # fmt: skip

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from congdoan.core.audit import history
-from congdoan.plans import services
+from congdoan.plans import services, target_services
 from congdoan.plans.models import Period, Plan, PlanDocument, Source, Task, TaskGroup
 from congdoan.plans.tests.factory import make_indicator, make_plan
 
@@ -78,7 +78,7 @@ def test_the_overview_shows_documents_periods_indicators_and_tasks(client, plan,
 
 def test_the_overview_draws_the_owners_targets_by_year(client, plan, org, users):
     for label, amount in (("2022", 1000), ("2023", 1500)):
-        services.set_target(
+        target_services.set_target(
             actor=None, plan=plan, indicator=plan.indicators.get(), unit=org.province,
             period=plan.periods.get(label=label), value=amount,
         )  # fmt: skip
@@ -170,7 +170,7 @@ def test_the_owners_manager_changes_the_plan(client, plan, users):
 
 
 def test_a_plans_dates_keep_its_periods_and_indicators_with_targets(client, plan, org, users):
-    services.set_target(
+    target_services.set_target(
         actor=None, plan=plan, indicator=plan.indicators.get(), unit=org.province,
         period=plan.periods.get(label="2022"), value=10,
     )  # fmt: skip

@@ -5,7 +5,7 @@ from django.utils.html import escape
 
 from congdoan.accounts.scope import scope_for
 from congdoan.core.audit import history
-from congdoan.plans import services
+from congdoan.plans import indicator_services
 from congdoan.plans.calculators import CALCULATORS
 from congdoan.plans.models import Aggregation, Indicator, Source
 from congdoan.plans.tests.factory import make_indicator, make_plan
@@ -144,7 +144,7 @@ def test_an_indicator_of_a_plan_one_does_not_manage_is_not_changed(client, org, 
     indicator.refresh_from_db()
     assert indicator.name != "Khác"
     with pytest.raises(Exception, match="mà bạn không quản lý"):
-        services.update_indicator(
+        indicator_services.update_indicator(
             actor=None,
             indicator=indicator,
             name="Khác",

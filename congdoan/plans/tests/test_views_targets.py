@@ -10,7 +10,7 @@ from django.utils.html import escape
 from congdoan.core.models import AuditEntry
 from congdoan.org import services as org_services
 from congdoan.plans import errors as plan_errors
-from congdoan.plans import forms, services
+from congdoan.plans import forms, services, target_services
 from congdoan.plans.models import Measure, Source, Target, TargetChange
 from congdoan.plans.templatetags.targets_tags import gap
 from congdoan.plans.tests.factory import make_indicator, make_plan
@@ -49,7 +49,7 @@ def value(plan, unit, label="2022", code="DV"):
 
 
 def put(plan, unit, amount, label="2022", code="DV"):
-    return services.set_target(
+    return target_services.set_target(
         actor=None,
         plan=plan,
         indicator=plan.indicators.get(code=code),

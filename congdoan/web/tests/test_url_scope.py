@@ -25,6 +25,7 @@ from congdoan.organizing.forms import case_token
 from congdoan.organizing.models import Applicant, Case, StageEvent
 from congdoan.organizing.tests.factory import make_case
 from congdoan.plans import services as plan_services
+from congdoan.plans import target_services
 from congdoan.plans import tasks as plan_tasks
 from congdoan.plans.models import (
     Period,
@@ -187,7 +188,7 @@ def org(org):
     for district, union in pairs:
         plan = make_plan(owner=district, indicators=[indicator], code=district.code)
         plan_services.change_plan_status(actor=None, plan=plan, status=Plan.Status.IN_FORCE)
-        plan_services.set_target(actor=None, plan=plan, indicator=indicator, unit=union,
+        target_services.set_target(actor=None, plan=plan, indicator=indicator, unit=union,
                                  period=plan.periods.first(), value=50)  # fmt: skip
         plan_services.attach_document(
             actor=None, plan=plan, title="Kế hoạch", kind="plan",
