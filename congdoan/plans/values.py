@@ -232,18 +232,21 @@ class Grid:
 
 def entry_grid(scope, indicator: Indicator, top: Unit | None, start: dt.date, end: dt.date) -> Grid:
     """The units whose figures the user may enter for the span: `top` (every root when None)
-    and the units under it as the structure stood on `end`, parents first; sub-units of
-    grassroots unions are left out, as they do not report."""
+    and the units directly under it as the structure stood on `end`; the page drills down
+    one level at a time, since a province holds more unions than one form can take.
+    Sub-units of grassroots unions are left out, as they do not report."""
     evaluator = Evaluator(start, end)
     forest = evaluator.forest
     tops = [top.pk] if top is not None else [node.id for node in forest.roots()]
     depth: dict[int, int] = {}
     ids = []
-    for unit_id in (i for t in tops for i in forest.subtree_ids(t)):
-        node = forest.nodes[unit_id]
-        depth[unit_id] = depth.get(node.parent_id, -1) + 1 if unit_id not in tops else 0
-        if node.kind not in SUB_UNITS:
-            ids.append(unit_id)
+    for unit_id in tops:
+        depth[unit_id] = 0
+        ids.append(unit_id)
+        for node in forest.children_of(unit_id):
+            if node.kind not in SUB_UNITS:
+                depth[node.id] = 1
+                ids.append(node.id)
     cut = len(ids) > MAX_GRID_ROWS
     ids = ids[:MAX_GRID_ROWS]
     units = Unit.objects.in_bulk(ids)

@@ -31,6 +31,13 @@ def reported_list(request):
     )
 
 
+def _without_unit(query) -> str:
+    """The page's query string without its unit, ready for another unit to be appended."""
+    rest = query.copy()
+    rest.pop("unit", None)
+    return f"{rest.urlencode()}&" if rest else ""
+
+
 @require_http_methods(["GET", "POST"])
 def reported_entry(request, code: str):
     scope = scope_for(request.user)
@@ -61,7 +68,7 @@ def reported_entry(request, code: str):
     context = {
         "indicator": indicator, "span_form": span_form, "form": form, "grid": grid,
         "top": top, "start": format_date(start), "end": format_date(end),
-        "max_rows": values.MAX_GRID_ROWS,
+        "max_rows": values.MAX_GRID_ROWS, "drill_query": _without_unit(request.GET),
     }  # fmt: skip
     return render(
         request, "plans/reported_entry.html", context, status=400 if form.is_bound else 200

@@ -199,11 +199,14 @@ def test_a_computed_indicator_has_no_entry_page(client, users, org):
     assert client.get("/plans/reported/DV/").status_code == 404
 
 
-def test_an_administrator_sees_every_living_unit(client, org, users, study):
+def test_an_administrator_sees_every_living_unit_one_level_at_a_time(client, org, users, study):
     org_services.dissolve_unit(actor=None, unit=org.grassroots_b2, on=D(2023, 7, 1))
     client.force_login(users.admin)
-    codes = grid_codes(client.get(URL))
-    assert codes == ["P", "DA", "DA-1", "DA-2", "DB", "DB-1"]
+    assert grid_codes(client.get(URL)) == ["P", "DA", "DB"]
+    page = client.get(URL, {"unit": "DB"})
+    assert grid_codes(page) == ["DB", "DB-1"]
+    # The way down is offered from the level above.
+    assert "unit=DB" in client.get(URL).content.decode()
 
 
 @pytest.mark.browser
