@@ -118,3 +118,45 @@ SEVERAL_UNITS_NAMED = _(
     "Several units under %(owner)s are named “%(value)s” (%(codes)s); give the unit's code."
 )
 DUPLICATE_UNIT = _("The unit %(unit)s already appears on row %(first)s of this file.")
+
+# --- members -------------------------------------------------------------------------------
+NO_MEMBER_UNIT = _(
+    "No unit column was found: the file needs the grassroots union's code (“Mã CĐCS”), "
+    "or give --unit CODE for every row. Columns found: %(found)s."
+)
+UNKNOWN_UNIT_OPTION = _("--unit %(value)s: no unit has this code.")
+NO_GENDER_COLUMN = _(
+    "No gender column was found: the file needs “Giới tính” (Nam / Nữ) or two columns "
+    "“Nam” and “Nữ” marked with x. Columns found: %(found)s."
+)
+UNKNOWN_GENDER = _("“%(value)s” is not a gender; write Nam or Nữ.")
+UNKNOWN_MARK = _("“%(value)s” is not a mark; write x or leave the cell empty.")
+GENDER_BOTH = _("Both Nam and Nữ are marked; mark only one.")
+GENDER_NONE = _("Neither Nam nor Nữ is marked; mark one.")
+UNKNOWN_NATIONALITY = _(
+    "“%(value)s” is not a nationality this system knows; write Việt Nam or the country's "
+    "two-letter code (CN, KR, …)."
+)
+UNKNOWN_ENTERPRISE = _(
+    "No enterprise has the tax code %(value)s; register the enterprise first or leave the "
+    "cell empty."
+)
+MEMBER_UNIT_OUTSIDE_SCOPE = _(
+    "You may not enter members of %(unit)s: it is outside the units you manage."
+)
+DUPLICATE_NATIONAL_ID = _("National ID %(value)s already appears on row %(first)s of this file.")
+DUPLICATE_CARD = _("Union card number %(value)s already appears on row %(first)s of this file.")
+DUPLICATE_PERSON = _(
+    "A member with the same name and date of birth in the same union already appears on "
+    "row %(first)s of this file."
+)
+MEMBER_IN_OTHER_UNIT = _(
+    "This person is a member of %(unit)s, not of %(row_unit)s: record a transfer instead of "
+    "importing them here."
+)
+MEMBER_LEFT = _(
+    "This person is registered but left the union on %(date)s; re-admit them from their page."
+)
+CARD_OTHER_PERSON = _(
+    "Union card number %(card)s belongs to a member whose national ID is not %(value)s."
+)

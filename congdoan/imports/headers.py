@@ -24,6 +24,9 @@ DynamicMatcher = Callable[[str, str], str | None]
 #: How far down title rows may push the header.
 SCAN_ROWS = 30
 _NUMBERING = re.compile(r"^\(?(\d{1,3})\)?\.?$")
+#: The error column a file of rejected rows carries (imports.rejects, msgid "Errors"): the
+#: fixed file goes back in with it, and it names no data, so it is neither used nor ignored.
+REJECTS_HEADERS = frozenset(loose_key(h) for h in ("Lỗi", "Errors"))
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def _read_header(
             text = f"{upper} / {lower}" if upper else lower
         else:
             candidates, text = [upper], upper
-        if not text:
+        if not text or loose_key(text) in REJECTS_HEADERS:
             continue
         for candidate in candidates:
             key = lookup.get(loose_key(candidate))

@@ -10,7 +10,7 @@ through run_import(). Writes happen in one transaction, each row in its own save
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,6 +35,8 @@ from congdoan.imports.specs.base import (
     RowError,
 )
 
+#: How often run_import's progress callback is called, in rows.
+PROGRESS_EVERY = 50
 #: The reason recorded on every reorganisation and audit entry an import makes.
 REASON = _("Imported from %(file)s")
 
@@ -57,6 +59,10 @@ class ImportResult:
     unchanged: int = 0
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: Where the header was and the file's cells, and the rejected rows: what
+    #: imports.rejects needs to give those rows back in the file's own layout.
+    layout: headers.Layout | None = field(default=None, repr=False, compare=False)
+    rejected_rows: list[Row] = field(default_factory=list, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,11 +97,13 @@ def run_import(
     skip_invalid: bool = False,
     options: dict[str, Any] | None = None,
     reason: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import one file of `kind`; raises errors.ImportFileError if the file cannot be used.
 
     `options` go to the kind's spec (e.g. {"plan": "KH-01"} for targets); `reason` replaces
-    the default "Imported from <file>" on the audit entries.
+    the default "Imported from <file>" on the audit entries. `progress(rows_done,
+    rows_total)`, if given, is called as rows are written (every PROGRESS_EVERY rows).
     """
     spec = get_spec(kind)(**(options or {}))
     display = name or Path(getattr(source, "name", None) or str(source)).name
@@ -117,7 +125,9 @@ def run_import(
             spec.validate_row(row, ctx)
     spec.validate_rows(rows, ctx)
     ordered = spec.order(rows, ctx)
-    written = _write(spec, ordered, ctx, dry_run=dry_run, skip_invalid=skip_invalid)
+    written = _write(
+        spec, ordered, ctx, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress
+    )
     result = ImportResult(
         file=display,
         kind=spec.kind,
@@ -128,11 +138,14 @@ def run_import(
         header_rows=layout.header_rows,
         ignored_columns=layout.ignored,
         rows=len(rows),
+        layout=layout,
     )
     for row in rows:
         action = REJECTED if row.errors else row.action
         setattr(result, action, getattr(result, action) + 1)
         result.errors.extend(row.errors)
+        if row.errors:
+            result.rejected_rows.append(row)
     return result
 
 
@@ -174,12 +187,20 @@ def read_rows(
 
 
 def _write(
-    spec: ImportSpec, rows: list[Row], ctx: Context, *, dry_run: bool, skip_invalid: bool
+    spec: ImportSpec,
+    rows: list[Row],
+    ctx: Context,
+    *,
+    dry_run: bool,
+    skip_invalid: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bool:
     """Write the valid rows in one transaction; True when the writes were kept."""
     with transaction.atomic():
         changed = False
-        for row in rows:
+        for done, row in enumerate(rows):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
             if row.errors:
                 continue
             try:
@@ -191,6 +212,8 @@ def _write(
                     ctx.reject(row, message, code=code, column=spec.error_columns.get(code))
             if row.action in (CREATED, UPDATED):
                 changed = True
+        if progress is not None:
+            progress(len(rows), len(rows))
         keep = changed and not dry_run and (skip_invalid or all(r.ok for r in rows))
         if keep:
             spec.finish(ctx)

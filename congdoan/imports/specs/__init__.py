@@ -6,11 +6,12 @@ To add a kind, write specs/<kind>.py with an ImportSpec subclass and list it in 
 from congdoan.imports.errors import UnknownImportKind
 from congdoan.imports.specs.base import ImportSpec
 from congdoan.imports.specs.enterprises import EnterprisesSpec
+from congdoan.imports.specs.members import MembersSpec
 from congdoan.imports.specs.targets import TargetsSpec
 from congdoan.imports.specs.units import UnitsSpec
 
 SPECS: dict[str, type[ImportSpec]] = {
-    spec.kind: spec for spec in (UnitsSpec, EnterprisesSpec, TargetsSpec)
+    spec.kind: spec for spec in (UnitsSpec, EnterprisesSpec, TargetsSpec, MembersSpec)
 }
 
 

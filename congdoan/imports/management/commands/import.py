@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from congdoan.accounts.scope import scope_for
 from congdoan.imports import errors, specs
 from congdoan.imports.pipeline import ImportResult, run_import
+from congdoan.imports.rejects import write_rejects
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 #: Options handed to the kind's spec; a kind that does not declare one refuses it.
-SPEC_OPTIONS = ("plan", "indicator")
+SPEC_OPTIONS = ("plan", "indicator", "unit")
 #: How many row errors the human summary lists (--json lists them all).
 SHOWN_ERRORS = 20
 
@@ -38,6 +39,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", dest="as_json", help="JSON output")
         parser.add_argument(
+            "--errors-file",
+            help="write the rejected rows, in the file's layout with an error column, to this .xlsx"
+            " file",
+        )
+        parser.add_argument(
             "--user", help="username recorded as the importer; their access scope applies"
         )
         parser.add_argument(
@@ -47,6 +53,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--indicator",
             help="targets: the indicator of a sheet whose columns are only periods (code or name)",
+        )
+        parser.add_argument(
+            "--unit", help="members: the grassroots union of rows the file gives no unit code"
         )
 
     def handle(self, *args, kind, file, dry_run, skip_invalid, as_json, user, **options):
@@ -63,12 +72,23 @@ class Command(BaseCommand):
                 username=user,
                 reason=options.get("reason"),
                 spec_options=spec_options,
+                errors_file=options.get("errors_file"),
             )
         if status != EXIT_OK:
             raise SystemExit(status)
 
     def _run(
-        self, *, kind, file, dry_run, skip_invalid, as_json, username, reason, spec_options
+        self,
+        *,
+        kind,
+        file,
+        dry_run,
+        skip_invalid,
+        as_json,
+        username,
+        reason,
+        spec_options,
+        errors_file=None,
     ) -> int:
         if kind not in specs.kinds():
             return self._fail(
@@ -102,10 +122,38 @@ class Command(BaseCommand):
             if as_json:
                 self._print_file_error(file, kind, exc)
             return self._fail(exc.message)
+        written_to = None
+        if errors_file and result.rejected:
+            try:
+                write_rejects(result, errors_file)
+            except OSError as exc:
+                return self._fail(
+                    _("Cannot write the rejected rows to %(path)s: %(error)s")
+                    % {"path": errors_file, "error": exc.strerror or exc}
+                )
+            written_to = errors_file
         if as_json:
-            self.stdout.write(result.as_json())
+            data = result.as_dict()
+            if written_to:
+                data["errors_file"] = written_to
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
         else:
             self._print_summary(result)
+            if written_to:
+                self.stdout.write(
+                    _(
+                        "The rejected rows are in %(path)s, with an “Errors” column: "
+                        "fix them there and import that file."
+                    )
+                    % {"path": written_to}
+                )
+            elif result.rejected:
+                self.stdout.write(
+                    _(
+                        "To get the rejected rows as a spreadsheet to fix and import again, "
+                        "add --errors-file FILE.xlsx."
+                    )
+                )
         return EXIT_REJECTED if result.rejected else EXIT_OK
 
     def _fail(self, reason: str) -> int:

@@ -1,0 +1,394 @@
+"""Importing member rosters as grassroots clerks fill them.
+
+A row is one person in one grassroots union. It is matched with the register by national
+ID, else by union card number, else by name + date (or year) of birth + union. A matched
+current member of that union whose details differ is corrected with update_member; an
+identical one is unchanged; a new person is registered and admitted on the joining date,
+all new people at the end through members.bulk (one audit entry per batch).
+Every check is members' own (services.clean_person, rules.check_date, check_may_join), run
+before writing so a dry run reports the same errors; the services check again on writing.
+Existing people and units are read once for the whole file, not per row.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from congdoan.core.dates import format_date
+from congdoan.enterprises.models import Enterprise
+from congdoan.imports import cells, errors
+from congdoan.imports.errors import Invalid
+from congdoan.imports.specs import member_columns
+from congdoan.imports.specs.base import Column, Context, ImportSpec, Row
+from congdoan.imports.specs.units import unit_code
+from congdoan.members import bulk, rules
+from congdoan.members import services as member_services
+from congdoan.members.models import Gender, Member, Membership
+from congdoan.org.models import Unit, UnitVersion
+
+_CHUNK = 2000  # values per IN (...) query
+#: Person fields a row may set and an import compares (the rest are left as registered).
+_DETAILS = (
+    "full_name",
+    "gender",
+    "national_id",
+    "card_number",
+    "ethnicity",
+    "religion",
+    "nationality",
+    "phone",
+    "education_level",
+    "professional_level",
+    "employer_name",
+    "joined_on",
+)
+
+
+def _messages(exc: ValidationError) -> list[tuple[str, str]]:
+    return [
+        (str(e.message % e.params if e.params else e.message), e.code or "invalid")
+        for e in exc.error_list
+    ]
+
+
+def _chunks(values: Iterable, size: int = _CHUNK) -> Iterator[list]:
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class MembersSpec(ImportSpec):
+    kind = "members"
+    title = _("Members")
+    options = ("unit",)
+    columns = member_columns.COLUMNS
+    error_columns = member_columns.ERROR_COLUMNS
+
+    def __init__(self, unit: str | None = None) -> None:
+        self.default_unit: Unit | None = None
+        if unit:
+            code = unit_code(unit)
+            self.default_unit = Unit.objects.filter(code=code).first()
+            if self.default_unit is None:
+                raise errors.BadOption(errors.UNKNOWN_UNIT_OPTION, code="unknown_unit", value=code)
+        self.units: dict[str, Unit] = {}
+        self.by_national_id: dict[str, Member] = {}
+        self.by_card: dict[str, Member] = {}
+        self.by_name: dict[tuple, list[Member]] = defaultdict(list)
+        self.open_spans: dict[int, Membership] = {}
+        self.last_ends: dict[int, dt.date] = {}
+        self.versions: dict[int, list[UnitVersion]] = {}
+        self.new_people: list[bulk.PersonHistory] = []
+
+    def columns_for(self, layout) -> tuple[Column, ...]:
+        found = ", ".join(f"“{h}”" for h in (*layout.headers.values(), *layout.ignored))
+        found = found or str(errors.NOTHING_FOUND)
+        if not layout.columns.keys() & {"gender", "male", "female"}:
+            raise errors.MissingColumns(
+                errors.NO_GENDER_COLUMN, code="missing_columns", found=found
+            )
+        if "unit" not in layout.columns and self.default_unit is None:
+            raise errors.MissingColumns(errors.NO_MEMBER_UNIT, code="missing_columns", found=found)
+        return self.columns
+
+    # --- checks ---------------------------------------------------------------------------
+
+    def validate_row(self, row: Row, ctx: Context) -> None:
+        sex = self._gender(row, ctx)
+        birth: cells.CellDate | None = row["birth"]
+        person = Member(
+            full_name=row["full_name"] or "",
+            gender=sex or "",
+            birth_date=None if birth is None or birth.year_only else birth.value,
+            birth_year=birth.value.year if birth is not None else None,
+            national_id=row["national_id"],
+            card_number=row["card_number"],
+            nationality=row["nationality"] or "VN",
+            joined_on=row["joined_on"],
+        )
+        for key in ("ethnicity", "religion", "phone", "education_level", "professional_level"):
+            setattr(person, key, row[key] or "")
+        person.employer_name = row["employer_name"] or ""
+        if sex is None:
+            # The gender was reported already; the other checks still say what else is wrong.
+            person.gender = Gender.MALE
+            person.national_id = None
+        try:
+            member_services.clean_person(person)
+        except ValidationError as exc:
+            self._reject(row, exc, ctx)
+            return
+        too_long = Member._meta.get_field("full_name").max_length
+        if len(person.full_name) > too_long:
+            ctx.reject(
+                row,
+                errors.TOO_LONG,
+                code="too_long",
+                column="full_name",
+                limit=too_long,
+                length=len(person.full_name),
+            )
+        if row["joined_on"] is not None:
+            try:
+                rules.check_date(person, row["joined_on"])
+                rules.check_may_join(person, row["joined_on"])
+            except ValidationError as exc:
+                self._reject(row, exc, ctx)
+        row.data["person"] = person
+
+    def validate_rows(self, rows: list[Row], ctx: Context) -> None:
+        self._read_units(rows)
+        self._read_enterprises(rows, ctx)
+        firsts: dict[tuple, Row] = {}
+        for row in rows:
+            unit = self._unit(row, ctx)
+            person = row.data.get("person")
+            national = person.national_id if person else row["national_id"]
+            keys = []
+            if national:
+                keys.append(("national_id", national, errors.DUPLICATE_NATIONAL_ID))
+            if row["card_number"]:
+                keys.append(("card_number", row["card_number"], errors.DUPLICATE_CARD))
+            if not keys and person is not None and unit is not None:
+                key = (person.search_key, person.birth_year, person.birth_date, unit.pk)
+                keys.append(("full_name", key, errors.DUPLICATE_PERSON))
+            for column, value, message in keys:
+                first = firsts.setdefault((column, value), row)
+                if first is not row:
+                    code = "duplicate_person" if column == "full_name" else f"duplicate_{column}"
+                    shown = value if isinstance(value, str) else ""
+                    ctx.reject(
+                        row, message, code=code, column=column, value=shown, first=first.number
+                    )
+        self._read_members([r for r in rows if r.ok])
+
+    def _gender(self, row: Row, ctx: Context) -> str | None:
+        if row["gender"] is not None:
+            return row["gender"]
+        male, female = row["male"], row["female"]
+        has_male = "male" in ctx.headers
+        has_female = "female" in ctx.headers
+        if male and female:
+            ctx.reject(row, errors.GENDER_BOTH, code="gender_both", column="male")
+            return None
+        if male or (has_female and not has_male and not female):
+            return Gender.MALE
+        if female or (has_male and not has_female and not male):
+            return Gender.FEMALE
+        if "gender" in ctx.headers:
+            ctx.reject(row, errors.REQUIRED, code="required", column="gender")
+        else:
+            ctx.reject(row, errors.GENDER_NONE, code="gender_required", column="male")
+        return None
+
+    def _unit(self, row: Row, ctx: Context) -> Unit | None:
+        code = row["unit"]
+        unit = self.units.get(code) if code else self.default_unit
+        if code and unit is None:
+            ctx.reject(row, errors.UNKNOWN_UNIT, code="unknown_unit", column="unit", value=code)
+        elif unit is None:
+            ctx.reject(row, errors.REQUIRED, code="required", column="unit")
+        elif ctx.scope is not None and not ctx.scope.can_enter_data(unit):
+            ctx.reject(
+                row,
+                errors.MEMBER_UNIT_OUTSIDE_SCOPE,
+                code="outside_scope",
+                column="unit",
+                unit=unit,
+            )
+            unit = None
+        row.data["unit"] = unit
+        return unit
+
+    def _reject(self, row: Row, exc: ValidationError, ctx: Context) -> None:
+        for message, code in _messages(exc):
+            ctx.reject(row, message, code=code, column=self.error_columns.get(code))
+
+    # --- what is already registered, read once --------------------------------------------
+
+    def _read_units(self, rows: list[Row]) -> None:
+        codes = {row["unit"] for row in rows if row["unit"]}
+        for chunk in _chunks(codes):
+            self.units.update((u.code, u) for u in Unit.objects.filter(code__in=chunk))
+
+    def _read_enterprises(self, rows: list[Row], ctx: Context) -> None:
+        codes = {row["tax_code"] for row in rows if row["tax_code"]}
+        known: dict[str, Enterprise] = {}
+        for chunk in _chunks(codes):
+            known.update((e.tax_code, e) for e in Enterprise.objects.filter(tax_code__in=chunk))
+        for row in rows:
+            code = row["tax_code"]
+            if code and code not in known:
+                ctx.reject(
+                    row,
+                    errors.UNKNOWN_ENTERPRISE,
+                    code="unknown_enterprise",
+                    column="tax_code",
+                    value=code,
+                )
+            elif code and "person" in row.data:
+                row.data["person"].enterprise = known[code]
+
+    def _read_members(self, rows: list[Row]) -> None:
+        people = [row.data["person"] for row in rows]
+        ids = {p.national_id for p in people if p.national_id}
+        cards = {p.card_number for p in people if p.card_number}
+        names = {p.search_key for p in people if not p.national_id and not p.card_number}
+        found: dict[int, Member] = {}
+        for field, values in (("national_id", ids), ("card_number", cards)):
+            for chunk in _chunks(values):
+                for member in Member.objects.filter(**{f"{field}__in": chunk}):
+                    found[member.pk] = member
+        unit_ids = {row.data["unit"].pk for row in rows if row.data.get("unit")}
+        for chunk in _chunks(names):
+            spans = Membership.objects.filter(
+                end__isnull=True, unit_id__in=unit_ids, member__search_key__in=chunk
+            ).select_related("member")
+            for span in spans:
+                found[span.member_id] = span.member
+        for member in found.values():
+            if member.national_id:
+                self.by_national_id[member.national_id] = member
+            if member.card_number:
+                self.by_card[member.card_number] = member
+        for chunk in _chunks(found):
+            for span in Membership.objects.filter(member_id__in=chunk).order_by("start"):
+                if span.end is None:
+                    self.open_spans[span.member_id] = span
+                else:
+                    self.last_ends[span.member_id] = span.end
+        for member in found.values():
+            span = self.open_spans.get(member.pk)
+            if span is not None:
+                key = (member.search_key, member.birth_year, span.unit_id)
+                self.by_name[key].append(member)
+
+    # --- writing --------------------------------------------------------------------------
+
+    def match(self, row: Row, ctx: Context) -> Member | None:
+        person: Member = row.data["person"]
+        member = None
+        if person.national_id:
+            member = self.by_national_id.get(person.national_id)
+        if member is None and person.card_number:
+            member = self.by_card.get(person.card_number)
+            if member is not None and person.national_id and member.national_id:
+                raise Invalid(
+                    errors.CARD_OTHER_PERSON,
+                    code="card_other_person",
+                    column="card_number",
+                    card=person.card_number,
+                    value=person.national_id,
+                )
+        if member is None and not person.national_id and not person.card_number:
+            key = (person.search_key, person.birth_year, row.data["unit"].pk)
+            same = [
+                m
+                for m in self.by_name[key]
+                if person.birth_date is None
+                or m.birth_date is None
+                or m.birth_date == person.birth_date
+            ]
+            member = same[0] if len(same) == 1 else None
+        if member is not None:
+            self._check_place(member, row, ctx)
+        return member
+
+    def _check_place(self, member: Member, row: Row, ctx: Context) -> None:
+        unit: Unit = row.data["unit"]
+        span = self.open_spans.get(member.pk)
+        if span is not None and span.unit_id != unit.pk:
+            raise Invalid(
+                errors.MEMBER_IN_OTHER_UNIT,
+                code="in_other_unit",
+                column="unit",
+                unit=Unit.objects.get(pk=span.unit_id),
+                row_unit=unit,
+            )
+        if span is None and member.pk in self.last_ends:
+            raise Invalid(
+                errors.MEMBER_LEFT,
+                code="member_left",
+                column="unit",
+                date=format_date(self.last_ends[member.pk]),
+            )
+
+    def changes(self, row: Row, obj: Member, ctx: Context) -> dict[str, Any]:
+        person: Member = row.data["person"]
+        changes: dict[str, Any] = {}
+        for key in _DETAILS:
+            value = getattr(person, key)
+            # An empty cell (or a column the file lacks) keeps what is registered.
+            if value in (None, "") or (key == "nationality" and row["nationality"] is None):
+                continue
+            if value != getattr(obj, key):
+                changes[key] = value
+        if person.birth_date is not None and person.birth_date != obj.birth_date:
+            changes["birth_date"] = person.birth_date
+        elif person.birth_date is None and person.birth_year != obj.birth_year:
+            changes["birth_date"], changes["birth_year"] = None, person.birth_year
+        if person.enterprise is not None and person.enterprise.pk != obj.enterprise_id:
+            changes["enterprise"] = person.enterprise
+        if obj.pk not in self.open_spans:
+            changes["_admit"] = True  # registered, never admitted: admit now
+        return changes
+
+    def create(self, row: Row, ctx: Context) -> None:
+        person: Member = row.data["person"]
+        if person.joined_on is None:
+            raise Invalid(errors.REQUIRED, code="required", column="joined_on")
+        unit: Unit = row.data["unit"]
+        rules.check_unit_versions(unit, self._versions(unit), person.joined_on)
+        fields = {key: getattr(person, key) for key in member_services.PERSON_FIELDS}
+        span = {
+            "unit": unit,
+            "status": Membership.Status.ACTIVE,
+            "start": person.joined_on,
+            "start_reason": Membership.StartReason.ADMITTED,
+        }
+        # Written all at once by finish(): the bulk loader runs the same rules in memory.
+        self.new_people.append(bulk.PersonHistory(person=fields, spans=[span]))
+
+    def update(self, row: Row, obj: Member, changes: dict[str, Any], ctx: Context) -> Member:
+        admit = changes.pop("_admit", False)
+        if changes:
+            obj = member_services.update_member(
+                actor=ctx.actor, member=obj, reason=ctx.reason, **changes
+            )
+        if admit:
+            if row["joined_on"] is None:
+                raise Invalid(errors.REQUIRED, code="required", column="joined_on")
+            self._admit(obj, row, ctx)
+        return obj
+
+    def finish(self, ctx: Context) -> None:
+        if self.new_people:
+            # Checked row by row above; an error here means the register changed meanwhile,
+            # and the whole import is rolled back.
+            bulk.load_member_histories(actor=ctx.actor, people=self.new_people, reason=ctx.reason)
+
+    def _versions(self, unit: Unit) -> list[UnitVersion]:
+        if unit.pk not in self.versions:
+            ids = [u.pk for u in self.units.values() if u.pk not in self.versions] + [unit.pk]
+            for pk in ids:
+                self.versions[pk] = []
+            for chunk in _chunks(ids):
+                versions = UnitVersion.objects.filter(unit_id__in=chunk).order_by("valid_from")
+                for version in versions:
+                    self.versions[version.unit_id].append(version)
+        return self.versions[unit.pk]
+
+    @staticmethod
+    def _admit(member: Member, row: Row, ctx: Context) -> None:
+        member_services.admit_member(
+            actor=ctx.actor,
+            member=member,
+            unit=row.data["unit"],
+            on=row["joined_on"],
+            note=ctx.reason,
+        )
