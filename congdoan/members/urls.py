@@ -1,12 +1,13 @@
 from django.urls import path
 
-from congdoan.members import views, views_duplicates, views_transfers
+from congdoan.members import views, views_duplicates, views_export, views_transfers
 
 app_name = "members"
 
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("new/", views.new, name="new"),
+    path("export/", views_export.export, name="export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/national-id/", views.reveal_national_id, name="national_id"),
     path("<int:pk>/edit/", views.edit, name="edit"),

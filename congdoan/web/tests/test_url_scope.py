@@ -6,6 +6,7 @@ asks for a district-B value for that parameter in OUTSIDE_VALUES.
 """
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -15,8 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from congdoan.core.models import AuditEntry
 from congdoan.enterprises.tests.factory import make_enterprise, valid_tax_code
+from congdoan.imports.readers import read_tables
 from congdoan.members import forms as member_forms
 from congdoan.members import services as member_services
+from congdoan.members.exports import OPERATION as EXPORT_OPERATION
 from congdoan.members.forms_duplicates import pair_token
 from congdoan.members.models import DuplicatePair, Member, Membership
 from congdoan.org import forms
@@ -61,6 +64,25 @@ def applicant_of(owner_code: str):
     return lambda: str(Applicant.objects.filter(case__owner__code=owner_code).first().pk)
 
 
+def job_of(unit_code: str, username: str):
+    """The pk of an import job made by that user of that unit (if the test has users)."""
+    from django.contrib.auth import get_user_model
+
+    from congdoan.imports.models import ImportJob
+
+    def pk() -> str:
+        job, _new = ImportJob.objects.get_or_create(
+            original_name=f"{unit_code}.xlsx",
+            defaults={
+                "kind": "units", "status": "checked", "unit": Unit.objects.get(code=unit_code),
+                "user": get_user_model().objects.filter(username=username).first(),
+            },
+        )  # fmt: skip
+        return str(job.pk)
+
+    return pk
+
+
 def plan_part(model, lookup: str, plan_code: str):
     """The pk of the `model` row of the plan the org fixture below makes for that district."""
     return lambda: str(model.objects.filter(**{lookup: plan_code}).first().pk)
@@ -80,6 +102,7 @@ OUTSIDE_VALUES = {
     "code": ["DB", "DB-1"], "pk": [member_of("DB-1")], "verdict": ["accept", "cancel"],
     "case": [case_of("DB")], "direction": ["next", "back"], "action": ["pause", "stop"],
     "applicant": [applicant_of("DB")], "tax_code": [valid_tax_code(900_001)],
+    "job": [job_of("DB", "huyen_b")],
 }
 # …and district A's, for the read-only roles (DA-2's member: the clerk of DA-1 may not
 # change them either).
@@ -87,6 +110,7 @@ INSIDE_VALUES = {
     "code": ["DA", "DA-1"], "pk": [member_of("DA-2")], "verdict": ["accept", "cancel"],
     "case": [case_of("DA")], "direction": ["next", "back"], "action": ["pause", "stop"],
     "applicant": [applicant_of("DA")], "tax_code": [valid_tax_code(900_002)],
+    "job": [job_of("DA", "huyen_a")],
 }
 # Under plans/ a code names a plan (coded after its district: plan DB is district B's) and
 # a pk that plan's task, target, document or attachment.
@@ -221,8 +245,18 @@ def snapshot():
             for model in (Plan, Period, Target, TargetChange, PlanDocument, TaskGroup, Task,
                           TaskUpdate, TaskAttachment, ReportedValue)
         ),  # fmt: skip
-        AuditEntry.objects.count(),
+        # An export is a read the trail records (who took which list), not a change.
+        AuditEntry.objects.exclude(operation=EXPORT_OPERATION).count(),
     )
+
+
+def page_text(response) -> str:
+    """The page's text; for a spreadsheet download, the text of its cells."""
+    if not response.streaming:
+        return response.content.decode()
+    data = b"".join(response.streaming_content)
+    tables = read_tables(io.BytesIO(data), name="download.xlsx")
+    return "\n".join(str(cell) for table in tables for row in table.rows for cell in row)
 
 
 def tempting_post_data(url: str, org) -> dict:
@@ -312,7 +346,7 @@ def test_district_a_manager_cannot_reach_district_b(client, org, users, route):
             if params_of(route):
                 assert response.status_code in {403, 404, 405}, (url, response.status_code)
             else:
-                page = response.content.decode()
+                page = page_text(response)
                 assert not [w for w in outsider_words if w in page], url
             response = client.post(url, tempting_post_data(url, org), headers=headers)
             if params_of(route):
