@@ -17,5 +17,6 @@ urlpatterns = [
     path("enterprises/", include("congdoan.enterprises.urls")),
     path("organizing/", include("congdoan.organizing.urls")),
     path("plans/", include("congdoan.plans.urls")),
+    path("imports/", include("congdoan.imports.urls")),
     path("", include("congdoan.web.urls")),
 ]

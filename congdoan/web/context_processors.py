@@ -11,7 +11,7 @@ AREAS = [
     ("organizing", _("Founding unions"), "organizing:board"),
     ("plans", _("Plans"), "plans:list"),
     ("reports", _("Reports"), None),
-    ("imports", _("Import data"), None),
+    ("imports", _("Import data"), "imports:list"),
 ]
 
 

@@ -1,10 +1,13 @@
 """`congdoan serve`: the production web server, gunicorn running congdoan.wsgi.
 
-WhiteNoise serves the static files from STATIC_ROOT, so they are collected first. The
-process then becomes gunicorn (exec): signals, logs and the exit code are gunicorn's.
+WhiteNoise serves the static files from STATIC_ROOT, so they are collected first. One
+import worker (`congdoan worker`) is started beside it, watching this process's id. The
+process then becomes gunicorn (exec): signals, logs and the exit code are gunicorn's;
+when gunicorn exits, the worker sees its parent gone and stops after its current job.
 """
 
 import os
+import subprocess
 import sys
 
 from django.core.management import call_command
@@ -49,8 +52,14 @@ class Command(BaseCommand):
             action="store_false",
             help="skip collectstatic (when it has just run)",
         )
+        parser.add_argument(
+            "--no-worker",
+            dest="worker",
+            action="store_false",
+            help="do not start the import worker (when one runs elsewhere)",
+        )
 
-    def handle(self, *args, addr, workers, collectstatic, **options):
+    def handle(self, *args, addr, workers, collectstatic, worker=True, **options):
         if workers < 1:
             raise CommandError(_("--workers must be at least 1."))
         if collectstatic:
@@ -61,10 +70,22 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         sys.stderr.flush()
-        exec_gunicorn(gunicorn_argv(addr=addr, workers=workers))
+        argv = gunicorn_argv(addr=addr, workers=workers)
+        # Called as before unless --no-worker, so tests that stand in for it still fit.
+        if worker:
+            exec_gunicorn(argv)
+        else:
+            exec_gunicorn(argv, worker=False)
 
 
-def exec_gunicorn(argv: list[str]) -> None:
-    """Become gunicorn: this process ends here."""
+def worker_argv() -> list[str]:
+    return [sys.executable, "-m", "congdoan", "worker", "--with-parent", str(os.getpid())]
+
+
+def exec_gunicorn(argv: list[str], *, worker: bool = True) -> None:
+    """Start the import worker, then become gunicorn: this process ends here."""
     connections.close_all()
+    if worker:
+        # Not waited for: gunicorn, which this process becomes, is its parent from now on.
+        subprocess.Popen(worker_argv(), stdin=subprocess.DEVNULL)
     os.execv(argv[0], argv)
