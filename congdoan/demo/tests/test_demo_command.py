@@ -42,7 +42,7 @@ def small_demo(monkeypatch, settings, tmp_path):
 def execs(monkeypatch):
     """What the serve command would exec, instead of replacing the test process."""
     calls = []
-    monkeypatch.setattr(serve, "exec_gunicorn", calls.append)
+    monkeypatch.setattr(serve, "exec_gunicorn", lambda argv, **_options: calls.append(argv))
     return calls
 
 

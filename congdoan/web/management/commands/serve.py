@@ -71,11 +71,7 @@ class Command(BaseCommand):
         self.stdout.flush()
         sys.stderr.flush()
         argv = gunicorn_argv(addr=addr, workers=workers)
-        # Called as before unless --no-worker, so tests that stand in for it still fit.
-        if worker:
-            exec_gunicorn(argv)
-        else:
-            exec_gunicorn(argv, worker=False)
+        exec_gunicorn(argv, worker=worker)
 
 
 def worker_argv() -> list[str]:
