@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 import xlsxwriter
+from django.core.management import call_command
 
 # The repository's shared/ folder sits beside it (also in the CI clone).
 SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "samples"
@@ -17,6 +18,17 @@ UNITS_SAMPLE = SAMPLES / "units-soc-trang.xlsx"
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 UNITS_HEADER = ["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại đơn vị"]
+
+
+def run_import_command(*args) -> tuple[int, str, str]:
+    """`congdoan import ARGS…` in-process: its exit status, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import", *args, stdout=out, stderr=err)
+        status = 0
+    except SystemExit as exc:
+        status = exc.code
+    return status, out.getvalue(), err.getvalue()
 
 
 def sample(name: str) -> Path:

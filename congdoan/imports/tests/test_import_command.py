@@ -1,4 +1,3 @@
-import io
 import json
 import os
 import subprocess
@@ -9,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from congdoan.imports.tests.files import UNITS_HEADER, sample, write_xlsx
+from congdoan.imports.tests.files import run_import_command as run
 from congdoan.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -19,16 +19,6 @@ VALID = [
     ["T-1", "CĐCS Một", "T", "CĐCS"],
 ]
 INVALID = [["T-2", "CĐCS Hai", "NOPE", "CĐCS"]]
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *args, stdout=out, stderr=err)
-        status = 0
-    except SystemExit as exc:
-        status = exc.code
-    return status, out.getvalue(), err.getvalue()
 
 
 def units_file(tmp_path, rows) -> str:

@@ -1,15 +1,14 @@
 import datetime as dt
-import io
 import json
 import unicodedata
 
 import pytest
-from django.core.management import call_command
 
 from congdoan.core.models import AuditEntry
 from congdoan.imports import errors
 from congdoan.imports.pipeline import run_import
 from congdoan.imports.tests.files import csv_bytes, sample, write_xlsx
+from congdoan.imports.tests.files import run_import_command as run
 from congdoan.members.models import Member, Membership
 from congdoan.testing import Org, Users, make_member
 
@@ -30,16 +29,6 @@ def soc_trang():
 @pytest.fixture
 def org():
     return Org()
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *args, stdout=out, stderr=err)
-        status = 0
-    except SystemExit as exc:
-        status = exc.code
-    return status, out.getvalue(), err.getvalue()
 
 
 def roster(tmp_path, rows, *, header=HEADER, merges=()):

@@ -1,15 +1,14 @@
-import io
 import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from congdoan.core.models import AuditEntry
 from congdoan.imports import errors
 from congdoan.imports.pipeline import REASON, run_import
 from congdoan.imports.specs.targets import TargetsSpec, is_total, target_value
 from congdoan.imports.tests.files import csv_bytes, write_xlsx
+from congdoan.imports.tests.files import run_import_command as run
 from congdoan.org.kinds import UnitKind
 from congdoan.plans.models import Aggregation, Measure, Plan, Target, TargetChange
 from congdoan.plans.tests.factory import make_indicator, make_plan
@@ -74,16 +73,6 @@ def import_targets(path, **options):
     if "indicator" in options:
         spec_options["indicator"] = options.pop("indicator")
     return run_import(kind="targets", source=path, options=spec_options, **options)
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *args, stdout=out, stderr=err)
-        status = 0
-    except SystemExit as exc:
-        status = exc.code
-    return status, out.getvalue(), err.getvalue()
 
 
 def codes(result):
