@@ -45,13 +45,24 @@ messages: $(STAMP)
 # on PostgreSQL the database congdoan_bench, created and dropped) with a synthetic province and
 # prints its figures beside bench/reference.json. BENCH_ARGS=--save-reference makes the run
 # the new reference. `bench` takes about two minutes, `bench-national` five or six.
+# `bench` then imports a generated roster of BENCH_ROWS rows beside django-import-export (the
+# optional extra `bench`, installed here only) and, on PostgreSQL, calamine + COPY.
 BENCH_MEMBERS ?= 200000
+BENCH_ROWS ?= 100000
 BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 BENCH_ARGS ?=
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m tools.bench --database sqlite --members $(BENCH_MEMBERS) $(BENCH_ARGS)
 	$(BIN)/python -m tools.bench --database postgres --postgres $(BENCH_POSTGRES) \
 		--members $(BENCH_MEMBERS) $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench.roster_import --database sqlite --rows $(BENCH_ROWS) $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench.roster_import --database postgres --postgres $(BENCH_POSTGRES) \
+		--rows $(BENCH_ROWS) $(BENCH_ARGS)
 
 # The member list at 1,000,000 members on PostgreSQL.
 bench-national: $(STAMP)

@@ -200,3 +200,7 @@ ENTERPRISES_CHECK_TAX_CODE_DIGIT = env_bool("ENTERPRISES_CHECK_TAX_CODE_DIGIT", 
 ENTERPRISES_MIN_WORKERS = int(os.environ.get("ENTERPRISES_MIN_WORKERS", "20"))
 # Founding a grassroots union: applicants the charter asks for at least (GLOSSARY.md).
 ORGANIZING_MIN_APPLICANTS = int(os.environ.get("ORGANIZING_MIN_APPLICANTS", "5"))
+# Imports refuse larger files at once, and .xlsx/.ods files whose parts unpack to more
+# (a zip bomb, or a sheet formatted to its millionth row): a 100,000-row roster is ~6 MB.
+IMPORT_MAX_FILE_MB = int(os.environ.get("IMPORT_MAX_FILE_MB", "100"))
+IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "1000"))

@@ -14,6 +14,14 @@ CORRUPT = _(
 )
 PASSWORD = _("“%(file)s” is protected by a password; save a copy without one and import that.")
 EMPTY = _("“%(file)s” is empty.")
+TOO_BIG = _(
+    "“%(file)s” is %(size)s MB; at most %(limit)s MB can be imported at once. Split the list "
+    "into several files."
+)
+UNPACKS_TOO_BIG = _(
+    "“%(file)s” would unpack to %(size)s MB of spreadsheet data (at most %(limit)s MB): it "
+    "is not an ordinary list. Open it in Excel, keep only the data and save it again."
+)
 NOT_TEXT = _("“%(file)s” is not a text CSV file.")
 ENCODING = _(
     "“%(file)s” is neither UTF-8 nor Windows-1258 text; save it as “CSV UTF-8” and try again."

@@ -4,12 +4,14 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from python_calamine import (
     CalamineError,
     CalamineWorkbook,
@@ -26,6 +28,7 @@ CSV_SUFFIXES = frozenset({".csv", ".txt"})
 CSV_DELIMITERS = (";", ",", "\t")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SNIFF_LINES = 50
+MB = 1024 * 1024
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
 
@@ -78,20 +81,52 @@ def read_tables(source: str | Path | BinaryIO, *, name: str | None = None) -> li
 
 
 def _read_bytes(source: str | Path | BinaryIO, display: str) -> bytes:
+    # The size is checked before reading: a 1 GB file is refused at once, not after the
+    # machine has spent its memory on it.
+    limit = settings.IMPORT_MAX_FILE_MB * MB
     if isinstance(source, str | Path):
         try:
+            _check_size(Path(source).stat().st_size, limit, display)
             return Path(source).read_bytes()
         except OSError:
             raise errors.UnreadableFile(errors.NOT_FOUND, code="not_found", file=display) from None
     if hasattr(source, "seek"):
+        source.seek(0, io.SEEK_END)
+        _check_size(source.tell(), limit, display)
         source.seek(0)
-    return source.read()
+    data = source.read(limit + 1)
+    _check_size(len(data), limit, display)
+    return data
+
+
+def _check_size(size: int, limit: int, display: str) -> None:
+    if size > limit:
+        raise errors.UnreadableFile(
+            errors.TOO_BIG, code="too_big", file=display, size=-(-size // MB),
+            limit=settings.IMPORT_MAX_FILE_MB,
+        )  # fmt: skip
+
+
+def _check_unpacked(data: bytes, display: str) -> None:
+    """Refuse an .xlsx/.ods whose parts unpack to more than IMPORT_MAX_UNPACKED_MB (a zip
+    bomb, or a sheet formatted down to its last row) before calamine inflates them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip (.xls) or a damaged one: calamine says which
+    if size > settings.IMPORT_MAX_UNPACKED_MB * MB:
+        raise errors.UnreadableFile(
+            errors.UNPACKS_TOO_BIG, code="unpacks_too_big", file=display, size=size // MB,
+            limit=settings.IMPORT_MAX_UNPACKED_MB,
+        )  # fmt: skip
 
 
 # --- workbooks ---------------------------------------------------------------------------
 
 
 def _read_workbook(data: bytes, display: str, suffix: str) -> list[Table]:
+    _check_unpacked(data, display)
     # calamine reports damaged or foreign files through several exception types, some of
     # them not subclasses of CalamineError, so anything it raises means "cannot read".
     try:

@@ -1,5 +1,7 @@
 import io
+import time
 import unicodedata
+import zipfile
 
 import pytest
 
@@ -104,3 +106,37 @@ def test_workbook_without_any_data_is_empty(tmp_path):
     with pytest.raises(UnreadableFile) as excinfo:
         readers.read_tables(path)
     assert excinfo.value.code == "empty"
+
+
+def test_a_1_gb_file_is_refused_at_once_without_reading_it(tmp_path):
+    path = tmp_path / "danh-sach.xlsx"
+    with path.open("wb") as sparse:  # 1 GB on paper, nothing on disk
+        sparse.truncate(1024 * 1024 * 1024)
+    started = time.perf_counter()
+    with pytest.raises(UnreadableFile) as excinfo:
+        readers.read_tables(path)
+    assert excinfo.value.code == "too_big"
+    assert "1024 MB" in str(excinfo.value)
+    assert time.perf_counter() - started < 1
+
+
+def test_an_upload_over_the_limit_is_refused(settings):
+    settings.IMPORT_MAX_FILE_MB = 1
+    upload = io.BytesIO(b"Ten\r\n" + b"x" * (2 * 1024 * 1024))
+    with pytest.raises(UnreadableFile) as excinfo:
+        readers.read_tables(upload, name="lon.csv")
+    assert excinfo.value.code == "too_big"
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_before_it_is_inflated(tmp_path, settings):
+    settings.IMPORT_MAX_UNPACKED_MB = 1
+    path = write_xlsx(tmp_path / "bom.xlsx", [UNITS_HEADER, ["A", "B", "", "CĐCS"]])
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        # 2 MB of zeros deflate to a few kB: the shape of a zip bomb, at test size.
+        archive.writestr("xl/media/padding.bin", b"\0" * (2 * 1024 * 1024))
+    assert path.stat().st_size < 100_000
+    with pytest.raises(UnreadableFile) as excinfo:
+        readers.read_tables(path)
+    assert excinfo.value.code == "unpacks_too_big"
+    settings.IMPORT_MAX_UNPACKED_MB = 1000
+    assert readers.read_tables(path)[0].rows[0] == UNITS_HEADER
