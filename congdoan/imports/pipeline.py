@@ -223,16 +223,22 @@ def _write(
 
 
 def _write_row(spec: ImportSpec, row: Row, ctx: Context) -> str:
-    with transaction.atomic():
-        obj = spec.match(row, ctx)
-        if obj is None:
+    # match() and changes() only read; each write gets a savepoint, so a row refused
+    # halfway leaves nothing behind while the others go on.
+    obj = spec.match(row, ctx)
+    if obj is None:
+        if spec.stages_creates:
             spec.create(row, ctx)
-            return CREATED
-        changes = spec.changes(row, obj, ctx)
-        if not changes:
-            return UNCHANGED
+        else:
+            with transaction.atomic():
+                spec.create(row, ctx)
+        return CREATED
+    changes = spec.changes(row, obj, ctx)
+    if not changes:
+        return UNCHANGED
+    with transaction.atomic():
         spec.update(row, obj, changes, ctx)
-        return UPDATED
+    return UPDATED
 
 
 def validation_messages(exc: ValidationError) -> list[tuple[str, str]]:

@@ -121,6 +121,9 @@ class ImportSpec:
     error_columns: ClassVar[dict[str, str]] = {}
     #: Names of the keyword options the kind accepts (the command's --plan, --indicator).
     options: ClassVar[tuple[str, ...]] = ()
+    #: create() only stages the row for finish() and writes nothing, so it needs no
+    #: savepoint of its own (one per row is two round trips).
+    stages_creates: ClassVar[bool] = False
 
     def header_matcher(self) -> Callable[[str, str], str | None] | None:
         """For columns made from the file's header: (header cell, cell under it) → key."""

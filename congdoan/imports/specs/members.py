@@ -68,6 +68,8 @@ class MembersSpec(ImportSpec):
     options = ("unit",)
     columns = member_columns.COLUMNS
     error_columns = member_columns.ERROR_COLUMNS
+    # New people are written together by finish(), through the bulk loader.
+    stages_creates = True
 
     def __init__(self, unit: str | None = None) -> None:
         self.default_unit: Unit | None = None
