@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from congdoan.plans import views, views_indicators, views_targets
+from congdoan.plans import views, views_export, views_indicators, views_targets
 
 app_name = "plans"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     # its code, the tasks and activity news in their own module.
     path("<str:code>/tasks/", include("congdoan.plans.urls_tasks")),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/export.xlsx", views_export.export, name="export"),
     path("<str:code>/edit/", views.edit, name="edit"),
     path("<str:code>/status/", views.change_status, name="status"),
     path("<str:code>/periods/new/", views.add_period, name="add_period"),
