@@ -3,8 +3,9 @@
 Picks operating enterprises with at least ENTERPRISES_MIN_WORKERS workers and no union
 today, and opens 40–80 cases (fewer if fewer enterprises qualify) spread over every stage
 and state, with applicants, next steps (some overdue) and a few recognised through the real
-`recognise` service. Everything goes through organizing.services, so the cases have the
-history, audit and members production would have. Synthetic: the people are made up.
+`recognition.recognise` service. Everything goes through the organizing services, so the
+cases have the history, audit and members production would have. Synthetic: the people
+are made up.
 """
 
 import datetime as dt
@@ -21,8 +22,8 @@ from congdoan.demo.people import PersonMaker
 from congdoan.enterprises.models import Enterprise
 from congdoan.enterprises.selectors import with_figures_on
 from congdoan.members.models import Member
-from congdoan.org.models import Unit
-from congdoan.organizing import rules, services
+from congdoan.org.models import Unit, path_ids
+from congdoan.organizing import recognition, rules, services
 from congdoan.organizing.models import OPEN, STAGES, Case, Stage, State
 
 DAY = dt.timedelta(days=1)
@@ -76,7 +77,7 @@ def eligible_enterprises(today: dt.date) -> list[Enterprise]:
 
 def owner_of(enterprise: Enterprise) -> Unit | None:
     """The living upper-level unit nearest above the enterprise's area (itself first)."""
-    ids = [int(i) for i in enterprise.area_unit.path.strip("/").split("/") if i]
+    ids = path_ids(enterprise.area_unit.path)
     units = Unit.objects.in_bulk(ids)
     for pk in reversed(ids):
         unit = units.get(pk)
@@ -154,7 +155,7 @@ class Campaigns:
     def recognise(self, case: Case, day: dt.date) -> Case:
         try:
             with transaction.atomic():
-                return services.recognise(
+                return recognition.recognise(
                     actor=None, case=case, decision_number=f"{self.rng.randint(1, 300)}/QĐ-LĐLĐ",
                     decision_date=day,
                     # Synthetic, like every demo union founded in the demo.

@@ -22,7 +22,7 @@ from congdoan.enterprises.rules import valid_on
 from congdoan.members.selectors import spans_on
 from congdoan.org import selectors as org_selectors
 from congdoan.org.kinds import MEMBER_HOLDING, SUB_UNITS
-from congdoan.org.models import Unit
+from congdoan.org.models import Unit, path_ids
 
 AS_WAS, CURRENT = "as-was", "current"
 STRUCTURES = (AS_WAS, CURRENT)
@@ -78,7 +78,7 @@ def _ended_area_units(forest, on: dt.date) -> list[tuple[int, int | None]]:
     )
     out = []
     for pk, path in ended:
-        above = [int(part) for part in path.strip("/").split("/")[:-1]]
+        above = path_ids(path)[:-1]
         out.append((pk, next((i for i in reversed(above) if i in forest), None)))
     return out
 

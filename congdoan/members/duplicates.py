@@ -32,7 +32,7 @@ from congdoan.core.text import search_key
 from congdoan.members import selectors
 from congdoan.members.models import DuplicatePair, Member, Membership
 from congdoan.org.kinds import UnitKind
-from congdoan.org.models import Unit
+from congdoan.org.models import Unit, path_ids
 
 Status = DuplicatePair.Status
 # Units queried at once when loading a province's people (keeps under SQLite's parameter cap).
@@ -77,13 +77,9 @@ def _similar(keys: tuple[str, str], written: list[str], ordered: list[str], cuto
 # --- provinces -----------------------------------------------------------------------------
 
 
-def _ids(path: str) -> list[int]:
-    return [int(part) for part in (path or "").split("/") if part]
-
-
 def _province_id(path: str, provinces: set[int]) -> int | None:
     """The nearest province federation on `path` (the unit itself included), else its top."""
-    ids = _ids(path)
+    ids = path_ids(path)
     for pk in reversed(ids):
         if pk in provinces:
             return pk
@@ -91,7 +87,7 @@ def _province_id(path: str, provinces: set[int]) -> int | None:
 
 
 def _provinces_on(paths: Iterable[str]) -> set[int]:
-    ids = {pk for path in paths for pk in _ids(path)}
+    ids = {pk for path in paths for pk in path_ids(path)}
     return set(Unit.objects.filter(pk__in=ids, kind=UnitKind.PROVINCE).values_list("pk", flat=True))
 
 
@@ -100,7 +96,7 @@ def province_of(unit: Unit) -> Unit:
 
     One query: the ancestors are the ids of the unit's path.
     """
-    ancestors = Unit.objects.in_bulk(_ids(unit.path))
+    ancestors = Unit.objects.in_bulk(path_ids(unit.path))
     provinces = {pk for pk, node in ancestors.items() if node.kind == UnitKind.PROVINCE}
     return ancestors.get(_province_id(unit.path, provinces), unit)
 

@@ -12,7 +12,7 @@ from congdoan.core.dates import format_date, parse_date
 from congdoan.core.text import nfc
 from congdoan.org import errors, services
 from congdoan.org.kinds import ALLOWED_PARENTS, UnitKind, may_be_child
-from congdoan.org.models import Unit, UnitVersion
+from congdoan.org.models import Unit, UnitVersion, path_ids
 
 DATE_INVALID = _("“%(value)s” is not a valid date; write it as dd/mm/yyyy, e.g. 01/07/2025.")
 REASON_REQUIRED = _("Give the reason, e.g. the number and date of the decision.")
@@ -173,7 +173,7 @@ class MergeForm(ReorganisationForm):
 
     def __init__(self, data=None, *, unit: Unit, scope):
         super().__init__(data, unit=unit, scope=scope)
-        above = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
+        above = path_ids(unit.path)
         units = scope.units().filter(is_active=True, kind=unit.kind).exclude(pk__in=above)
         if not scope.is_everything:
             # A manager reorganises what is under their unit, not the unit itself.

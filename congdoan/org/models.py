@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from congdoan.org.kinds import UnitKind
 
 
+def path_ids(path: str) -> list[int]:
+    """The unit ids along a materialised path ("/1/7/42/"), from the top down."""
+    return [int(part) for part in (path or "").split("/") if part]
+
+
 class Unit(models.Model):
     """A node of the union hierarchy, identified by a stable code.
 

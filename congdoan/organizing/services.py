@@ -3,14 +3,12 @@
 Every service locks the case, checks the rules, writes a dated StageEvent when the case
 moves, and records an audit entry on the case. Callers acting for a user pass their
 `scope`: a case is changed only by those who may place units under its owner, since
-recognising it founds a unit there. `recognise` founds the union, links it to the
-enterprise and admits the applicants in one transaction: all of it, or nothing.
+recognising it (organizing.recognition) founds a unit there.
 """
 
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,15 +16,11 @@ from congdoan.accounts.scope import Scope
 from congdoan.core import audit
 from congdoan.core.codes import clean_cccd
 from congdoan.core.dates import format_date, today
-from congdoan.core.text import nfc, search_key
+from congdoan.core.text import nfc
 from congdoan.enterprises import rules as enterprise_rules
-from congdoan.enterprises import services as enterprise_services
 from congdoan.enterprises.models import Enterprise
 from congdoan.members import rules as member_rules
-from congdoan.members import services as member_services
-from congdoan.members.models import Gender, Member
-from congdoan.org import services as org_services
-from congdoan.org.kinds import UnitKind
+from congdoan.members.models import Gender
 from congdoan.org.models import Unit
 from congdoan.organizing import errors, rules
 from congdoan.organizing.models import OPEN, STAGES, Applicant, Case, Stage, StageEvent, State
@@ -56,11 +50,11 @@ APPLICANT_FIELDS = (
 )
 
 
-def _lock(case: Case) -> Case:
+def lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("enterprise", "owner").get(pk=case.pk)
 
 
-def _event(case: Case, *, kind: str, on: dt.date, note: str, actor) -> StageEvent:
+def add_event(case: Case, *, kind: str, on: dt.date, note: str, actor) -> StageEvent:
     return StageEvent.objects.create(
         case=case,
         kind=kind,
@@ -76,7 +70,7 @@ def _touch(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
 
 
-def _record(case: Case, *, actor, operation: str, before: dict | None, reason: str = "", **extra):
+def record(case: Case, *, actor, operation: str, before: dict | None, reason: str = "", **extra):
     audit.record(
         actor=actor,
         obj=case,
@@ -129,7 +123,7 @@ def open_case(
             unit=other.owner.name,
         )
     case = Case.objects.create(enterprise=enterprise, owner=owner, opened_on=on)
-    _event(case, kind=Kind.OPENED, on=on, note=note, actor=actor)
+    add_event(case, kind=Kind.OPENED, on=on, note=note, actor=actor)
     audit.record(
         actor=actor,
         obj=case,
@@ -156,7 +150,7 @@ def advance(
     scope: Scope | None = None,
 ) -> Case:
     """Move the case to the next stage, reached on `on` (recognition has its own service)."""
-    case = _lock(case)
+    case = lock(case)
     rules.check_may_run(case.owner, scope)
     rules.check_open(case, active=True)
     rules.check_from_stage(case, from_stage)
@@ -166,8 +160,8 @@ def advance(
     before = audit.snapshot(case, CASE_FIELDS)
     case.stage = STAGES[case.stage_index + 1]
     case.save(update_fields=["stage", "updated_at"])
-    _event(case, kind=Kind.ADVANCED, on=on, note=note, actor=actor)
-    _record(case, actor=actor, operation="advance", before=before, reason=note, on=on.isoformat())
+    add_event(case, kind=Kind.ADVANCED, on=on, note=note, actor=actor)
+    record(case, actor=actor, operation="advance", before=before, reason=note, on=on.isoformat())
     return case
 
 
@@ -176,7 +170,7 @@ def move_back(
     *, actor, case: Case, note: str = "", from_stage: str | None = None, scope: Scope | None = None
 ) -> Case:
     """Undo the last step forward, to correct a mistake; the history keeps both."""
-    case = _lock(case)
+    case = lock(case)
     rules.check_may_run(case.owner, scope)
     rules.check_open(case, active=True)
     rules.check_from_stage(case, from_stage)
@@ -185,8 +179,8 @@ def move_back(
     before = audit.snapshot(case, CASE_FIELDS)
     case.stage = STAGES[case.stage_index - 1]
     case.save(update_fields=["stage", "updated_at"])
-    _event(case, kind=Kind.BACK, on=today(), note=note, actor=actor)
-    _record(case, actor=actor, operation="move_back", before=before, reason=note)
+    add_event(case, kind=Kind.BACK, on=today(), note=note, actor=actor)
+    record(case, actor=actor, operation="move_back", before=before, reason=note)
     return case
 
 
@@ -196,8 +190,8 @@ def _change_state(*, actor, case: Case, on: dt.date, state: str, reason: str, ki
     case.state = state
     case.state_reason = nfc(reason)[:500]
     case.save(update_fields=["state", "state_reason", "updated_at"])
-    _event(case, kind=kind, on=on, note=reason, actor=actor)
-    _record(case, actor=actor, operation=kind, before=before, reason=reason, on=on.isoformat())
+    add_event(case, kind=kind, on=on, note=reason, actor=actor)
+    record(case, actor=actor, operation=kind, before=before, reason=reason, on=on.isoformat())
     return case
 
 
@@ -211,7 +205,7 @@ def _required_reason(reason: str) -> str:
 @transaction.atomic
 def pause(*, actor, case: Case, on: dt.date, reason: str, scope: Scope | None = None) -> Case:
     """The work waits (the enterprise asked for time, the board fell apart, …)."""
-    case = _lock(case)
+    case = lock(case)
     rules.check_may_run(case.owner, scope)
     rules.check_open(case)
     if case.state == State.PAUSED:
@@ -225,7 +219,7 @@ def pause(*, actor, case: Case, on: dt.date, reason: str, scope: Scope | None = 
 @transaction.atomic
 def resume(*, actor, case: Case, on: dt.date, note: str = "", scope: Scope | None = None) -> Case:
     """A paused case goes on from the stage it was at."""
-    case = _lock(case)
+    case = lock(case)
     rules.check_may_run(case.owner, scope)
     rules.check_open(case)
     if case.state != State.PAUSED:
@@ -238,7 +232,7 @@ def resume(*, actor, case: Case, on: dt.date, note: str = "", scope: Scope | Non
 @transaction.atomic
 def stop(*, actor, case: Case, on: dt.date, reason: str, scope: Scope | None = None) -> Case:
     """End the campaign without a union; a new case may be opened for the enterprise later."""
-    case = _lock(case)
+    case = lock(case)
     rules.check_may_run(case.owner, scope)
     rules.check_open(case)
     reason = _required_reason(reason)
@@ -258,7 +252,7 @@ def set_next_step(
     scope: Scope | None = None,
 ) -> Case:
     """What is to be done next and by when (both may be cleared), and the case's notes."""
-    case = _lock(case)
+    case = lock(case)
     rules.check_may_run(case.owner, scope)
     rules.check_open(case)
     next_step = nfc(next_step)[:500]
@@ -277,7 +271,7 @@ def set_next_step(
         case.notes = notes.strip()
     if audit.snapshot(case, CASE_FIELDS) != before:
         case.save(update_fields=["next_step", "next_step_due", "notes", "updated_at"])
-        _record(case, actor=actor, operation="next_step", before=before)
+        record(case, actor=actor, operation="next_step", before=before)
     return case
 
 
@@ -334,7 +328,7 @@ def add_applicant(
     scope: Scope | None = None,
 ) -> Applicant:
     """A worker who signed an application to join the union being founded."""
-    case = _lock(case)
+    case = lock(case)
     rules.check_may_run(case.owner, scope)
     rules.check_open(case)
     applicant = Applicant(
@@ -369,7 +363,7 @@ def remove_applicant(
     *, actor, applicant: Applicant, reason: str = "", scope: Scope | None = None
 ) -> None:
     """Take an applicant off the list (withdrew, entered by mistake); the audit keeps them."""
-    case = _lock(applicant.case)
+    case = lock(applicant.case)
     rules.check_may_run(case.owner, scope)
     rules.check_open(case)
     applicant = Applicant.objects.select_for_update().filter(pk=applicant.pk, case=case).first()
@@ -386,150 +380,3 @@ def remove_applicant(
         before=before,
         reason=nfc(reason),
     )
-
-
-# --- recognition ---------------------------------------------------------------------------
-
-
-def congress_on(case: Case) -> dt.date | None:
-    """The date of the founding congress: when the case reached that stage."""
-    held = [
-        e.on
-        for e in rules.live_events(case)
-        if e.kind == Kind.ADVANCED and e.stage == Stage.CONGRESS
-    ]
-    return held[-1] if held else None
-
-
-def new_union_code(owner: Unit) -> str:
-    """The next free code under the owner: DA-0001, DA-0002, …"""
-    prefix = f"{owner.code}-"
-    numbers = [
-        int(suffix)
-        for code in Unit.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-        if (suffix := code[len(prefix) :]).isdigit() and len(suffix) == 4
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
-
-
-def _member_fields(enterprise: Enterprise) -> dict:
-    fields = {"employer_name": enterprise.name}
-    # Members link to the enterprise registry where that field exists.
-    if "enterprise" in member_services.PERSON_FIELDS:
-        fields["enterprise"] = enterprise
-    return fields
-
-
-def _admit(*, actor, applicant: Applicant, case: Case, union: Unit, on: dt.date, note: str):
-    """The member the applicant becomes: a new person, or the one their national ID names."""
-    existing = (
-        Member.objects.filter(national_id=applicant.national_id).first()
-        if applicant.national_id
-        else None
-    )
-    if existing is not None and search_key(existing.full_name) != search_key(applicant.full_name):
-        rules.fail(
-            errors.APPLICANT_OTHER_PERSON, "applicant_other_person", name=applicant.full_name
-        )
-    employer = _member_fields(case.enterprise)
-    try:
-        if existing is None:
-            member = member_services.register_member(
-                actor=actor,
-                full_name=applicant.full_name,
-                gender=applicant.gender,
-                birth_date=applicant.birth_date,
-                birth_year=applicant.birth_year,
-                national_id=applicant.national_id,
-                phone=applicant.phone,
-                **employer,
-            )
-            member_services.admit_member(actor=actor, member=member, unit=union, on=on, note=note)
-            return member
-        member = existing
-        if member_rules.last_span(member) is None:
-            member_services.admit_member(actor=actor, member=member, unit=union, on=on, note=note)
-        else:
-            member_services.readmit_member(actor=actor, member=member, unit=union, on=on, note=note)
-        return member_services.update_member(actor=actor, member=member, reason=note, **employer)
-    except ValidationError as error:
-        rules.fail(
-            errors.APPLICANT_REFUSED,
-            "applicant_refused",
-            name=applicant.full_name,
-            reason=" ".join(error.messages),
-        )
-
-
-@transaction.atomic
-def recognise(
-    *,
-    actor,
-    case: Case,
-    decision_number: str,
-    decision_date: dt.date,
-    union_code: str = "",
-    union_name: str = "",
-    scope: Scope | None = None,
-) -> Case:
-    """Record the recognition decision: found the grassroots union under the owner, link it
-    to the enterprise and admit every applicant from the decision date — or do nothing."""
-    case = _lock(case)
-    rules.check_may_run(case.owner, scope)
-    rules.check_open(case, active=True)
-    if case.stage != Stage.CONGRESS:
-        rules.fail(errors.NOT_AT_CONGRESS, "not_at_congress", stage=rules.STAGE_LABELS[case.stage])
-    decision_number = nfc(decision_number)[:100]
-    if not decision_number:
-        rules.fail(errors.DECISION_NUMBER_REQUIRED, "decision_number_required")
-    rules.check_date(decision_date)
-    congress = congress_on(case) or case.opened_on
-    if decision_date < congress:
-        rules.fail(
-            errors.DECISION_BEFORE_CONGRESS,
-            "decision_before_congress",
-            date=format_date(decision_date),
-            congress=format_date(congress),
-        )
-    applicants = list(case.applicants.order_by("applied_on", "pk"))
-    if len(applicants) < rules.min_applicants():
-        rules.fail(
-            errors.TOO_FEW_APPLICANTS,
-            "too_few_applicants",
-            min=rules.min_applicants(),
-            count=len(applicants),
-        )
-    enterprise = case.enterprise
-    rules.check_operating(enterprise, decision_date)
-    reason = f"{decision_number} ({format_date(decision_date)})"
-    union = org_services.create_unit(
-        actor=actor,
-        code=union_code or new_union_code(case.owner),
-        name=nfc(union_name) or f"CĐCS {enterprise.name}"[:255],
-        kind=UnitKind.GRASSROOTS,
-        parent=case.owner,
-        on=decision_date,
-        reason=reason,
-    )
-    enterprise_services.link_union(
-        actor=actor, enterprise=enterprise, union=union, on=decision_date, scope=scope,
-        reason=reason,
-    )  # fmt: skip
-    for applicant in applicants:
-        member = _admit(
-            actor=actor, applicant=applicant, case=case, union=union, on=decision_date,
-            note=reason,
-        )  # fmt: skip
-        applicant.member = member
-        applicant.save(update_fields=["member"])
-    before = audit.snapshot(case, CASE_FIELDS)
-    case.stage = Stage.RECOGNISED
-    case.decision_number, case.decision_date, case.union = decision_number, decision_date, union
-    case.next_step, case.next_step_due = "", None
-    case.save()
-    _event(case, kind=Kind.RECOGNISED, on=decision_date, note=reason, actor=actor)
-    _record(
-        case, actor=actor, operation="recognise", before=before, reason=reason,
-        members=len(applicants),
-    )  # fmt: skip
-    return case

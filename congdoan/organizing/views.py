@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from congdoan.accounts.scope import Scope, scope_for
 from congdoan.core.dates import today
-from congdoan.organizing import forms, rules, selectors, services
+from congdoan.organizing import forms, recognition, rules, selectors, services
 from congdoan.organizing.models import Case, Stage
 
 MOVED = {
@@ -137,7 +137,7 @@ def _case_page(request, scope: Scope, case: Case, **bound) -> object:
         "applicants": list(case.applicants.order_by("applied_on", "pk")),
         "may_change": changeable,
         "min_applicants": rules.min_applicants(),
-        "congress_on": services.congress_on(case),
+        "congress_on": recognition.congress_on(case),
         "today": today(),
     }
     if changeable and case.is_open:
@@ -238,7 +238,7 @@ def remove_applicant(request, case: int, applicant: int):
 def recognise(request, case: int):
     def perform(scope, found, form):
         data = form.cleaned_data
-        done = services.recognise(
+        done = recognition.recognise(
             actor=request.user, case=found, decision_number=data["decision_number"],
             decision_date=data["decision_date"], union_code=data["union_code"],
             union_name=data["union_name"], scope=scope,

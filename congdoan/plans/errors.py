@@ -70,7 +70,7 @@ NO_TARGET_GIVEN = _("Enter at least one target.")
 
 # Documents
 DOCUMENT_TYPE = _("%(name)s is not a PDF or Word document (allowed: %(allowed)s).")
-DOCUMENT_TOO_BIG = _("%(name)s is larger than %(limit)s MB.")
+FILE_TOO_BIG = _("%(name)s is larger than %(limit)s MB.")
 DOCUMENT_TITLE_REQUIRED = _("The document needs a title.")
 
 # Targets
@@ -111,7 +111,6 @@ REPORT_DATE_IN_FUTURE = _("The date %(date)s is in the future.")
 REPORT_DATE_BEFORE_PLAN = _("The date %(date)s is before the plan starts (%(start)s).")
 PROGRESS_INVALID = _("Progress is a percentage from 0 to 100 (not “%(value)s”).")
 ATTACHMENT_TYPE = _("%(name)s is not an allowed file (allowed: %(allowed)s).")
-ATTACHMENT_TOO_BIG = _("%(name)s is larger than %(limit)s MB.")
 
 # Reported values
 REPORTED_ONLY = _(

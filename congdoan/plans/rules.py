@@ -3,11 +3,12 @@
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 
 from congdoan.accounts.scope import MANAGE_ROLES, Scope
 from congdoan.core.dates import format_date
 from congdoan.core.errors import fail
-from congdoan.org.models import Unit
+from congdoan.org.models import Unit, path_ids
 from congdoan.plans import errors
 from congdoan.plans.models import Aggregation, Indicator, Period, Plan, Source
 
@@ -36,7 +37,7 @@ def is_manager_of(scope: Scope, unit_id: int | None) -> bool:
     found = Unit.objects.filter(pk=unit_id).values_list("is_active", "path").first()
     if found is None or found[0]:
         return False
-    above = [int(pk) for pk in found[1].strip("/").split("/") if pk][:-1]
+    above = path_ids(found[1])[:-1]
     alive = dict(Unit.objects.filter(pk__in=above).values_list("pk", "is_active"))
     heir = next((pk for pk in reversed(above) if alive.get(pk)), None)
     return heir == scope.unit.pk
@@ -80,6 +81,17 @@ def check_dates(start: dt.date | None, end: dt.date | None) -> None:
             start=format_date(start),
             end=format_date(end),
         )
+
+
+def check_upload(file, *, extensions: tuple[str, ...], max_mb: int, not_allowed, kind: str) -> str:
+    """The file's name once its type and size are allowed; `kind` prefixes the error codes
+    (document_type, attachment_too_big, …)."""
+    name = Path(file.name or "").name
+    if Path(name).suffix.lower() not in extensions:
+        fail(not_allowed, f"{kind}_type", name=name, allowed=", ".join(extensions))
+    if file.size > max_mb * 1024 * 1024:
+        fail(errors.FILE_TOO_BIG, f"{kind}_too_big", name=name, limit=max_mb)
+    return name
 
 
 def check_manages_plan(plan: Plan, scope: Scope | None) -> None:
@@ -185,17 +197,18 @@ def setter_of(plan: Plan, parent_id: int | None) -> int:
     return plan.owner_id if parent_id is None else parent_id
 
 
-def may_set(scope: Scope, plan: Plan, parent_id: int | None) -> bool:
-    """`check_may_set` as a question, for pages deciding which cells to open."""
+def may_set(scope: Scope, plan: Plan, parent_id: int | None, *, manages=None) -> bool:
+    """`check_may_set` as a question, for pages deciding which cells to open; `manages`
+    (unit id → bool) stands in for is_manager_of, e.g. remembered across a grid's cells."""
     if plan.status == Plan.Status.CLOSED:
         return False
-    return scope.is_everything or is_manager_of(scope, setter_of(plan, parent_id))
+    manages = manages or (lambda unit_id: is_manager_of(scope, unit_id))
+    return scope.is_everything or manages(setter_of(plan, parent_id))
 
 
-def may_split(scope: Scope, plan: Plan, parent_id: int) -> bool:
-    return plan.status != Plan.Status.CLOSED and (
-        scope.is_everything or is_manager_of(scope, parent_id)
-    )
+def may_split(scope: Scope, plan: Plan, parent_id: int, *, manages=None) -> bool:
+    manages = manages or (lambda unit_id: is_manager_of(scope, unit_id))
+    return plan.status != Plan.Status.CLOSED and (scope.is_everything or manages(parent_id))
 
 
 def may_define_indicators(scope: Scope | None) -> bool:

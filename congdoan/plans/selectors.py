@@ -1,6 +1,7 @@
 """Reads of plans and targets: the split wizard's inputs and proposals, the target grid."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from congdoan.enterprises.models import Enterprise, UnionLink
 from congdoan.enterprises.rules import valid_on
 from congdoan.members.selectors import count_members, spans_on
 from congdoan.org import selectors as org_selectors
-from congdoan.org.models import Unit
+from congdoan.org.models import Unit, path_ids
 from congdoan.plans import rules, split
 from congdoan.plans.calculators import AT_DATE, CALCULATORS
 from congdoan.plans.models import Indicator, Period, Plan, Source, Target, Task
@@ -200,7 +201,7 @@ def target_grid(plan: Plan, indicator: Indicator, scope: Scope | None = None) ->
 
 def ids_above(unit: Unit) -> list[int]:
     """Ids of the units above `unit` in today's structure, read from its path."""
-    return [int(pk) for pk in unit.path.strip("/").split("/") if pk and int(pk) != unit.pk]
+    return [pk for pk in path_ids(unit.path) if pk != unit.pk]
 
 
 def visible_plans(scope: Scope):
@@ -332,6 +333,8 @@ def editable_grid(plan: Plan, indicator: Indicator, scope: Scope) -> EditableGri
             parent = parent_of.get(parent)
         children.setdefault(parent, []).append(pk)
     rows: list[Row] = []
+    # Whether the user manages a unit may cost a query (an ended unit's heir): once per unit.
+    manages = functools.cache(lambda unit_id: rules.is_manager_of(scope, unit_id))
 
     def visit(unit_id: int, depth: int) -> None:
         rows.append(Row(unit=units[unit_id], depth=depth, cells=cells_of(unit_id)))
@@ -354,8 +357,8 @@ def editable_grid(plan: Plan, indicator: Indicator, scope: Scope) -> EditableGri
                 value=value,
                 target_id=pk,
                 in_plan=in_plan,
-                editable=in_plan and rules.may_set(scope, plan, parent_id),
-                may_split=bool(kids) and rules.may_split(scope, plan, unit_id),
+                editable=in_plan and rules.may_set(scope, plan, parent_id, manages=manages),
+                may_split=bool(kids) and rules.may_split(scope, plan, unit_id, manages=manages),
             )
             parts = {
                 n.id: values[(n.id, period.pk)][0] for n in kids if (n.id, period.pk) in values

@@ -136,16 +136,10 @@ def attach_document(
 ) -> PlanDocument:
     """Attach a source document (PDF, Word or OpenDocument text, at most 20 MB)."""
     rules.check_manages_plan(plan, scope)
-    name = Path(file.name or "").name
-    if Path(name).suffix.lower() not in DOCUMENT_EXTENSIONS:
-        rules.fail(
-            errors.DOCUMENT_TYPE,
-            "document_type",
-            name=name,
-            allowed=", ".join(DOCUMENT_EXTENSIONS),
-        )
-    if file.size > DOCUMENT_MAX_MB * 1024 * 1024:
-        rules.fail(errors.DOCUMENT_TOO_BIG, "document_too_big", name=name, limit=DOCUMENT_MAX_MB)
+    name = rules.check_upload(
+        file, extensions=DOCUMENT_EXTENSIONS, max_mb=DOCUMENT_MAX_MB,
+        not_allowed=errors.DOCUMENT_TYPE, kind="document",
+    )  # fmt: skip
     title = nfc(title or "") or Path(name).stem
     if not title:
         rules.fail(errors.DOCUMENT_TITLE_REQUIRED, "title_required")

@@ -50,8 +50,9 @@ def _write_target(
         target = Target(plan=plan, indicator=indicator, unit=unit, period=period)
     target.value = value
     target.save()
-    TargetChange.objects.create(target=target, before=before, after=value, actor=_user(actor),
-                                reason=reason)  # fmt: skip
+    TargetChange.objects.create(
+        target=target, before=before, after=value, actor=audit.user_or_none(actor), reason=reason
+    )
     audit.record(
         actor=actor,
         obj=target,
@@ -69,9 +70,6 @@ def _write_target(
     )
     return target
 
-
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "pk", None) is not None else None
 
 
 @transaction.atomic

@@ -1,14 +1,13 @@
 """The rules of tasks and their progress updates: who may report, on what, with which files."""
 
 import datetime as dt
-from pathlib import Path
 
 from congdoan.accounts.scope import Scope
 from congdoan.core.dates import format_date, today
 from congdoan.core.errors import fail
 from congdoan.org import selectors as org_selectors
 from congdoan.org.models import Unit
-from congdoan.plans import errors
+from congdoan.plans import errors, rules
 from congdoan.plans.models import Plan, Task, TaskGroup
 
 ATTACHMENT_EXTENSIONS = (
@@ -132,19 +131,8 @@ def clean_progress(value, status: str) -> int | None:
 def check_files(files) -> list:
     files = list(files or ())
     for file in files:
-        name = Path(file.name or "").name
-        if Path(name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
-            fail(
-                errors.ATTACHMENT_TYPE,
-                "attachment_type",
-                name=name,
-                allowed=", ".join(ATTACHMENT_EXTENSIONS),
-            )
-        if file.size > ATTACHMENT_MAX_MB * 1024 * 1024:
-            fail(
-                errors.ATTACHMENT_TOO_BIG,
-                "attachment_too_big",
-                name=name,
-                limit=ATTACHMENT_MAX_MB,
-            )
+        rules.check_upload(
+            file, extensions=ATTACHMENT_EXTENSIONS, max_mb=ATTACHMENT_MAX_MB,
+            not_allowed=errors.ATTACHMENT_TYPE, kind="attachment",
+        )  # fmt: skip
     return files

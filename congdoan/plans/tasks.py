@@ -22,7 +22,7 @@ from congdoan.core.dates import format_date, parse_date
 from congdoan.core.errors import fail
 from congdoan.core.text import nfc, search_key
 from congdoan.org.models import Unit
-from congdoan.plans import errors, task_rules
+from congdoan.plans import errors, rules, task_rules
 from congdoan.plans.models import Plan, Task, TaskAttachment, TaskGroup, TaskUpdate
 
 Action = audit.AuditEntry.Action
@@ -271,8 +271,7 @@ def report_progress(
     text = "\n".join(nfc(line) for line in (text or "").splitlines()).strip()
     if not text:
         fail(errors.REPORT_TEXT_REQUIRED, "text_required")
-    if status not in Task.Status.values:
-        fail(errors.CHOICE_INVALID, "status_invalid", value=status, field="status")
+    rules.check_choice(status, Task.Status, "status")
     progress = task_rules.clean_progress(progress, status)
     files = task_rules.check_files(files)
     update = TaskUpdate.objects.create(

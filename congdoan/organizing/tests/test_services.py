@@ -15,7 +15,7 @@ from congdoan.enterprises.tests.factory import make_enterprise
 from congdoan.members import services as member_services
 from congdoan.members.models import Member, Membership
 from congdoan.org.models import Unit, UnitVersion
-from congdoan.organizing import services
+from congdoan.organizing import recognition, services
 from congdoan.organizing.models import Applicant, Case, Stage, StageEvent, State
 from congdoan.organizing.tests.factory import OPENED, add_applicants, make_case
 from congdoan.testing import make_member
@@ -60,7 +60,7 @@ def at_congress(org, enterprise):
 
 
 def recognise(case, **extra):
-    return services.recognise(
+    return recognition.recognise(
         actor=None, case=case, decision_number="12/QĐ-LĐLĐ", decision_date=DECISION, **extra
     )
 
@@ -276,12 +276,12 @@ def test_the_minimum_is_a_setting(org, enterprise, settings):
 
 
 def test_recognition_comes_after_the_congress_and_not_in_the_future(org, at_congress):
-    congress = services.congress_on(at_congress)
-    refused("decision_before_congress", services.recognise, actor=None, case=at_congress,
+    congress = recognition.congress_on(at_congress)
+    refused("decision_before_congress", recognition.recognise, actor=None, case=at_congress,
             decision_number="1", decision_date=congress - dt.timedelta(days=1))  # fmt: skip
-    refused("date_in_future", services.recognise, actor=None, case=at_congress,
+    refused("date_in_future", recognition.recognise, actor=None, case=at_congress,
             decision_number="1", decision_date=today() + dt.timedelta(days=1))  # fmt: skip
-    refused("decision_number_required", services.recognise, actor=None, case=at_congress,
+    refused("decision_number_required", recognition.recognise, actor=None, case=at_congress,
             decision_number=" ", decision_date=DECISION)  # fmt: skip
 
 
