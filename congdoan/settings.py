@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "congdoan.organizing",
     "congdoan.plans",
     "congdoan.imports",
+    "congdoan.analytics",
     "congdoan.web",
     "congdoan.demo",
 ]

@@ -20,6 +20,10 @@ class Ownership(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+#: The non-state sector (khu vực ngoài nhà nước) of the plans: every ownership but state and other.
+NON_STATE_SECTOR = frozenset({Ownership.NON_STATE, Ownership.FOREIGN, Ownership.COOPERATIVE})
+
+
 class Status(models.TextChoices):
     OPERATING = "operating", _("Operating")
     SUSPENDED = "suspended", _("Suspended operations")

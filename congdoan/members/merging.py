@@ -16,7 +16,7 @@ from django.utils import timezone
 from congdoan.core import audit
 from congdoan.core.dates import format_date
 from congdoan.core.text import nfc
-from congdoan.members import errors, rules, services
+from congdoan.members import errors, rules, services, span_hooks
 from congdoan.members.duplicates import _ordered, name_score
 from congdoan.members.models import DuplicatePair, Member, Membership, TransferRequest
 
@@ -222,10 +222,11 @@ def merge(*, actor, pair_or_members, keep, reason: str) -> Member:
     keep.save()
 
     moved = {span.pk for span in plan.timeline if span.member_id == drop.pk}
-    Membership.objects.filter(member=drop).update(member=keep)
-    Membership.objects.filter(pk__in=plan.readmitted).update(
-        start_reason=Membership.StartReason.READMITTED
-    )
+    with span_hooks.Tracking([keep.pk, drop.pk]):
+        Membership.objects.filter(member=drop).update(member=keep)
+        Membership.objects.filter(pk__in=plan.readmitted).update(
+            start_reason=Membership.StartReason.READMITTED
+        )
     _move_transfer_requests(drop, keep)
 
     audit.record(

@@ -5,6 +5,7 @@ spans (nothing is deleted) and records an audit entry.
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +16,7 @@ from congdoan.core import audit
 from congdoan.core.codes import clean_cccd
 from congdoan.core.dates import format_date, today
 from congdoan.core.text import nfc, search_key
-from congdoan.members import errors, rules
+from congdoan.members import errors, rules, span_hooks
 from congdoan.members.models import LEAVING_REASONS, ContractTerm, Gender, Member, Membership
 from congdoan.org.kinds import MEMBER_HOLDING
 from congdoan.org.models import Unit
@@ -151,7 +152,9 @@ def update_member(*, actor, member: Member, reason: str = "", **fields) -> Membe
     check_unique(member)
     after = audit.snapshot(member, PERSON_FIELDS)
     if after != before:
-        member.save()
+        # Gender and employer are in the counts of every span the person has.
+        with span_hooks.Tracking([member.pk]):
+            member.save()
         audit.record(
             actor=actor,
             obj=member,
@@ -202,6 +205,8 @@ def _open(
         member=member, unit=unit, status=status, start=on, start_reason=start_reason, note=nfc(note)
     )
     span.save()
+    if span_hooks.listening():
+        span_hooks.spans_changed(added=[span_hooks.facts_for_member(span, member)])
     audit.record(
         actor=actor,
         obj=member,
@@ -224,10 +229,16 @@ def close_span(
             start=format_date(span.start),
         )
     before = span_state(span)
+    if span_hooks.listening():
+        old_facts = span_hooks.facts_for_member(span, span.member)
     span.end, span.end_reason = on, reason
     if note:
         span.note = nfc(f"{span.note} {note}" if span.note else note)[:500]
     span.save(update_fields=["end", "end_reason", "note"])
+    if span_hooks.listening():
+        span_hooks.spans_changed(
+            removed=[old_facts], added=[replace(old_facts, end=on, end_reason=reason)]
+        )
     audit.record(
         actor=actor,
         obj=span.member,
@@ -473,9 +484,10 @@ def end_memberships_of_unit(
             When(note="", then=Value(note)),
             default=Substr(Concat("note", Value(f" {note}")), 1, 500),
         )
-    Membership.objects.filter(unit=unit, end__isnull=True).update(**changes)
-    # After the closing: the database allows one open span per person.
-    Membership.objects.bulk_create(follow_ons, batch_size=1000)
+    with span_hooks.Tracking([span.member_id for span in spans]):
+        Membership.objects.filter(unit=unit, end__isnull=True).update(**changes)
+        # After the closing: the database allows one open span per person.
+        Membership.objects.bulk_create(follow_ons, batch_size=1000)
     entries += [_span_entry(actor, span, None, event.kind, note) for span in follow_ons]
     audit.record_many(entries)
     return len(spans)

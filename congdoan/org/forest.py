@@ -75,7 +75,7 @@ _cache_lock = threading.Lock()
 _CACHE_SIZE = 16
 
 
-def _revision() -> tuple:
+def revision() -> tuple:
     # The newest event with its timestamp: ids alone can repeat after a rolled-back test.
     return tuple(OrgEvent.objects.order_by("-id").values_list("id", "recorded_at")[:1])
 
@@ -86,7 +86,7 @@ def forest_as_of(as_of: dt.date, *, cached: bool = True) -> Forest:
     Services checking a change they are in the middle of pass cached=False: their own
     uncommitted writes must be seen, and must not be cached for others.
     """
-    key = (as_of, _revision()) if cached else None
+    key = (as_of, revision()) if cached else None
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)

@@ -26,9 +26,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from congdoan.enterprises import selectors as enterprise_selectors
-from congdoan.enterprises.models import Ownership
+from congdoan.enterprises.models import NON_STATE_SECTOR
 from congdoan.members import selectors as member_selectors
 from congdoan.members.models import LEAVING_REASONS, Membership
+from congdoan.org import forest as org_forest
 from congdoan.org import selectors as org_selectors
 from congdoan.org.kinds import MEMBER_HOLDING
 from congdoan.org.models import OrgEvent, Unit, UnitVersion
@@ -36,7 +37,6 @@ from congdoan.org.models import OrgEvent, Unit, UnitVersion
 AS_WAS = member_selectors.AS_WAS
 AT_DATE, IN_PERIOD = "at_date", "in_period"
 PEOPLE, UNITS, PERCENT = "people", "units", "percent"
-NON_STATE_SECTOR = frozenset({Ownership.NON_STATE, Ownership.FOREIGN, Ownership.COOPERATIVE})
 _JOINING = (Membership.StartReason.ADMITTED, Membership.StartReason.READMITTED)
 
 
@@ -108,6 +108,19 @@ def grassroots_founded(unit: Unit, start: dt.date, end: dt.date, **_options) -> 
     Founded means created as a new unit: units that a merger or split produced, or that
     became grassroots by a change of kind, are reorganisations, not growth.
     """
+    return Decimal(sum(unit.pk in lineage for lineage in _founded(start, end)))
+
+
+_founded_memo: dict[tuple, list[frozenset[int]]] = {}
+
+
+def _founded(start: dt.date, end: dt.date) -> list[frozenset[int]]:
+    """For each union founded from `start` to `end`: itself and the units above it on its
+    founding day. Kept per period and reorganisation: a progress page asks it for a unit
+    and each unit under it, and each founding day's tree is a read of the whole hierarchy."""
+    key = (start, end, org_forest.revision())
+    if key in _founded_memo:
+        return _founded_memo[key]
     founded = UnitVersion.objects.filter(
         valid_from__gte=start,
         valid_from__lte=end,
@@ -119,12 +132,15 @@ def grassroots_founded(unit: Unit, start: dt.date, end: dt.date, **_options) -> 
     by_day: dict[dt.date, list[int]] = {}
     for unit_id, day in founded:
         by_day.setdefault(day, []).append(unit_id)
-    count = 0
-    # One (cached) structure per founding day: few days in any period.
+    lineages = []
     for day, unit_ids in by_day.items():
-        inside = set(org_selectors.tree_as_of(day).subtree_ids(unit.pk))
-        count += sum(unit_id in inside for unit_id in unit_ids)
-    return Decimal(count)
+        tree = org_selectors.tree_as_of(day)
+        for unit_id in unit_ids:
+            lineages.append(frozenset({unit_id, *(node.id for node in tree.ancestors(unit_id))}))
+    if len(_founded_memo) > 32:
+        _founded_memo.clear()
+    _founded_memo[key] = lineages
+    return lineages
 
 
 def enterprise_coverage(

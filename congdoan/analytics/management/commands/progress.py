@@ -1,0 +1,95 @@
+"""`congdoan progress PLAN [--unit CODE] [--as-of DATE] [--structure as-was|current] [--json]`:
+where the plan stands for a unit and the units directly under it."""
+
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from congdoan.analytics import progress
+from congdoan.analytics.status import label
+from congdoan.core.dates import parse_date, today
+from congdoan.org.models import Unit
+from congdoan.plans.models import Plan
+
+
+def _figure(value, whole: bool = False) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.0f}" if whole else f"{value:,.1f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u202f").replace(".", ",").replace("\u202f", ".")
+
+
+class Command(BaseCommand):
+    help = "Progress of a plan for a unit and the units directly under it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("plan", help="the plan's code")
+        parser.add_argument("--unit", default="", help="unit code (the plan's owner)")
+        parser.add_argument("--as-of", default="", help="dd/mm/yyyy or yyyy-mm-dd (today)")
+        parser.add_argument(
+            "--structure", choices=progress.STRUCTURES, default=progress.AS_WAS
+        )
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **options):
+        translation.activate(settings.LANGUAGE_CODE)
+        plan = Plan.objects.select_related("owner").filter(code=options["plan"]).first()
+        if plan is None:
+            raise CommandError(_("No plan has the code %(plan)s.") % options, returncode=2)
+        unit = plan.owner
+        if options["unit"]:
+            unit = Unit.objects.filter(code=options["unit"].upper()).first()
+            if unit is None:
+                raise CommandError(
+                    _("No unit has the code %(code)s.") % {"code": options["unit"]},
+                    returncode=2,
+                )
+        try:
+            on = parse_date(options["as_of"]) or today()
+        except ValueError as error:
+            raise CommandError(
+                _("“%(as_of)s” is not a date (dd/mm/yyyy).") % options, returncode=2
+            ) from error
+        result = progress.plan_progress(plan, unit=unit, as_of=on, structure=options["structure"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+            return
+        self.stdout.write(
+            _("%(plan)s — %(period)s, on %(date)s (%(structure)s)")
+            % {
+                "plan": plan,
+                "period": result.period_label,
+                "date": f"{on:%d/%m/%Y}",
+                "structure": result.structure,
+            }
+        )
+        for unit_progress in [result.unit, *result.children]:
+            self.stdout.write(f"\n{unit_progress.name} ({unit_progress.unit})")
+            for item in unit_progress.indicators:
+                whole = item.measure != "percent"
+                band = ""
+                if item.forecast is not None:
+                    band = (
+                        f" [{_figure(item.forecast_low, whole)}–"
+                        f"{_figure(item.forecast_high, whole)}]"
+                    )
+                self.stdout.write(
+                    "  "
+                    + _(
+                        "%(code)s: %(actual)s of %(target)s (%(pct)s %%), pace needed "
+                        "%(pace)s/month, forecast %(forecast)s%(band)s — %(status)s"
+                    )
+                    % {
+                        "code": item.indicator,
+                        "actual": _figure(item.actual),
+                        "target": _figure(item.target),
+                        "pct": _figure(item.achieved_pct),
+                        "pace": _figure(item.pace_needed, whole),
+                        "forecast": _figure(item.forecast, whole),
+                        "band": band,
+                        "status": label(item.status),
+                    }
+                )

@@ -1,0 +1,413 @@
+"""Where a plan stands for a unit and the units directly under it, on a date.
+
+For every indicator of the plan: the actual, the target, % achieved, the monthly pace still
+needed, a forecast at the end of the period measured with its band, and a status
+(analytics.status). The period measured is the plan's year that holds the date (else the
+phase that holds it; before the plan, its first period; after it, its last one), so that in
+2022 a unit is measured against its 2022 target and in 2023 against 63,000.
+
+Actuals of members, their joins and leavings and the non-state sector come from the kept
+counts (analytics.rollup), in the structure asked for; other indicators come from
+plans.values, in the structure of the date. Forecasts exist for those four: stocks
+(members, non-state) from the monthly end-of-month figures of the last five years
+(forecast.forecast_stock), flows (joins, leavings) as the period's count so far plus the
+months still to come forecast from the monthly counts. The CLI (`congdoan progress`), the
+dashboard and its PDF all read this module, so they show the same figures.
+"""
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from congdoan.analytics import forecast as fc
+from congdoan.analytics import rollup
+from congdoan.analytics import status as st
+from congdoan.analytics.history import MonthlyHistory
+from congdoan.analytics.structure import AS_WAS, CURRENT, STRUCTURES
+from congdoan.org.kinds import SUB_UNITS
+from congdoan.org.models import Unit
+from congdoan.plans.calculators import CALCULATORS, IN_PERIOD
+from congdoan.plans.models import Indicator, Period, Plan, Source, Target
+from congdoan.plans.values import Evaluator
+
+__all__ = ["AS_WAS", "CURRENT", "STRUCTURES", "plan_progress", "headline_series"]
+
+#: Computed indicators read from the kept counts: calculator → (kind, figure).
+KEPT = {
+    "members": ("stock", "members"),
+    "members_non_state": ("stock", "non_state"),
+    "members_joined": ("flow", "joined"),
+    "members_left": ("flow", "left"),
+}
+HISTORY_MONTHS = 60
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    indicator: str
+    name: str
+    measure: str
+    direction: str
+    actual: float | None
+    target: float | None
+    achieved_pct: float | None
+    pace_needed: float | None
+    forecast: float | None
+    forecast_low: float | None
+    forecast_high: float | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return str(st.label(self.status))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    unit: str
+    name: str
+    kind: str
+    indicators: list[IndicatorProgress] = field(default_factory=list)
+    pk: int | None = None
+
+    def indicator(self, code: str) -> IndicatorProgress | None:
+        return next((i for i in self.indicators if i.indicator == code), None)
+
+    def as_dict(self) -> dict:
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "indicators": [i.as_dict() for i in self.indicators],
+        }
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    plan: str
+    plan_name: str
+    as_of: dt.date
+    structure: str
+    period_label: str
+    period_start: dt.date
+    period_end: dt.date
+    unit: UnitProgress
+    children: list[UnitProgress]
+
+    def as_dict(self) -> dict:
+        return {
+            "plan": self.plan,
+            "as_of": self.as_of.isoformat(),
+            "structure": self.structure,
+            "period": {
+                "label": self.period_label,
+                "start": self.period_start.isoformat(),
+                "end": self.period_end.isoformat(),
+            },
+            "units": [self.unit.as_dict(), *(c.as_dict() for c in self.children)],
+        }
+
+
+def period_for(plan: Plan, as_of: dt.date) -> Period | None:
+    """The period a date is measured in (see the module docstring)."""
+    periods = list(plan.periods.all())
+    if not periods:
+        return None
+    holding = [p for p in periods if p.starts_on <= as_of <= p.ends_on]
+    if holding:
+        return min(holding, key=lambda p: (p.kind != Period.Kind.YEAR, p.ends_on - p.starts_on))
+    if as_of < min(p.starts_on for p in periods):
+        return min(periods, key=lambda p: (p.starts_on, p.kind != Period.Kind.YEAR))
+    ended = [p for p in periods if p.ends_on < as_of]
+    return max(ended, key=lambda p: (p.ends_on, p.kind == Period.Kind.YEAR))
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+class _Reader:
+    """The figures of one call, read once for all units and indicators."""
+
+    def __init__(self, plan: Plan, period: Period, as_of: dt.date, structure: str) -> None:
+        self.plan, self.period, self.as_of, self.structure = plan, period, as_of, structure
+        start = period.starts_on
+        until = min(as_of, period.ends_on) if as_of >= start else start
+        self.until = until
+        self.stocks = rollup.rollup_on(until, structure=structure)
+        self.base = rollup.rollup_on(start - dt.timedelta(days=1), structure=structure)
+        self.flows = rollup.rollup_between(start, until, structure=structure)
+        self.evaluator = Evaluator(start, until)
+        self.whole = Evaluator(start, period.ends_on)
+        self.history: MonthlyHistory | None = None
+        self.targets = {
+            (t.indicator_id, t.unit_id): t.value
+            for t in Target.objects.filter(plan=plan, period=period)
+        }
+
+    def kept(self, indicator: Indicator) -> tuple[str, str] | None:
+        if indicator.source != Source.COMPUTED:
+            return None
+        return KEPT.get(indicator.calculator)
+
+    def actual(self, indicator: Indicator, unit: Unit) -> float | None:
+        kept = self.kept(indicator)
+        if kept is not None:
+            kind, name = kept
+            figures = self.stocks if kind == "stock" else self.flows
+            return float(figures.of(unit.pk)[name])
+        evaluator = self.evaluator
+        if indicator.source == Source.REPORTED or self.as_of >= self.period.ends_on:
+            evaluator = self.whole  # reported figures are for whole periods
+        return _number(evaluator.value(indicator, unit).value)
+
+    def baseline(self, indicator: Indicator, unit: Unit) -> float | None:
+        kept = self.kept(indicator)
+        if kept is None:
+            calculator = CALCULATORS.get(indicator.calculator)
+            return 0.0 if calculator is not None and calculator.kind == IN_PERIOD else None
+        kind, name = kept
+        return float(self.base.of(unit.pk)[name]) if kind == "stock" else 0.0
+
+    def forecast(self, indicator: Indicator, unit: Unit, actual: float | None):
+        kept = self.kept(indicator)
+        if kept is None or actual is None or self.as_of >= self.period.ends_on:
+            return None
+        kind, name = kept
+        end = self.period.ends_on
+        series = _since_first(self.history.series(unit.pk, name))
+        if kind == "stock":
+            return fc.forecast_stock([*series, (self.until.replace(day=1), actual)], end)
+        # A flow: what the period has so far, plus the months to come as forecast; the
+        # month of the date is counted whole in the forecast, its days so far in the actual.
+        path = fc.monthly_path(series, end)
+        ahead = [f for month, f in path if month > self.until.replace(day=1)]
+        if not ahead:
+            return None
+        return fc.Forecast(
+            actual + sum(f.value for f in ahead),
+            actual + sum(f.low for f in ahead),
+            actual + sum(f.high for f in ahead),
+            ahead[-1].method,
+            ahead[-1].fitted_months,
+            ahead[-1].residual_sd,
+        )
+
+    def progress(self, indicator: Indicator, unit: Unit) -> IndicatorProgress:
+        actual = self.actual(indicator, unit)
+        target = _number(self.targets.get((indicator.pk, unit.pk)))
+        predicted = self.forecast(indicator, unit, actual)
+        direction = indicator.direction
+        if actual is None:
+            status = st.NO_TARGET if target is None else st.NO_DATA
+        else:
+            status = st.status(
+                actual=actual,
+                target=target,
+                forecast=predicted,
+                direction=direction,
+                start=self.period.starts_on,
+                end=self.period.ends_on,
+                as_of=self.as_of,
+                baseline=self.baseline(indicator, unit),
+            )
+        pace = None
+        if actual is not None and target is not None:
+            pace = st.pace_needed(actual, target, self.as_of, self.period.ends_on,
+                                  direction=direction)
+        return IndicatorProgress(
+            indicator=indicator.code,
+            name=indicator.name,
+            measure=indicator.measure,
+            direction=direction,
+            actual=_rounded(actual),
+            target=target,
+            achieved_pct=st.achieved_pct(actual, target),
+            pace_needed=_rounded(pace),
+            forecast=_rounded(predicted.value) if predicted else None,
+            forecast_low=_rounded(predicted.low) if predicted else None,
+            forecast_high=_rounded(predicted.high) if predicted else None,
+            status=status,
+        )
+
+
+def _since_first(series: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:
+    """The months from the first with a figure: the zeros before a union had members (or
+    before its records were kept here) are not a history to extrapolate."""
+    for i, (_month, value) in enumerate(series):
+        if value:
+            return series[i:]
+    return []
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def children_of(unit: Unit, figures: rollup.Rollup) -> list[Unit]:
+    """The units directly under `unit` in the structure of the figures (not sub-units of a
+    grassroots union, which plans do not measure), by name."""
+    ids = figures.children(unit.pk)
+    units = Unit.objects.in_bulk(ids)
+    return [units[i] for i in ids if i in units and units[i].kind not in SUB_UNITS]
+
+
+def plan_progress(
+    plan: Plan, *, unit: Unit, as_of: dt.date, structure: str = AS_WAS
+) -> PlanProgress:
+    """The plan's progress for `unit` and the units directly under it on `as_of`."""
+    if structure not in STRUCTURES:
+        raise ValueError(structure)
+    period = period_for(plan, as_of)
+    indicators = list(plan.indicators.order_by("code"))
+    if period is None:
+        empty = UnitProgress(unit.code, unit.name, unit.kind, [], unit.pk)
+        return PlanProgress(plan.code, plan.title, as_of, structure, "", plan.starts_on,
+                            plan.ends_on, empty, [])
+    reader = _Reader(plan, period, as_of, structure)
+    children = children_of(unit, reader.stocks)
+    units = [unit, *children]
+    reader.history = MonthlyHistory(
+        [u.pk for u in units],
+        reader.stocks.shape,
+        start=_months_before(reader.until, HISTORY_MONTHS),
+        end=reader.until,
+    )
+
+    def of(u: Unit) -> UnitProgress:
+        return UnitProgress(
+            u.code, u.name, u.kind, [reader.progress(i, u) for i in indicators], u.pk
+        )
+
+    return PlanProgress(
+        plan=plan.code,
+        plan_name=plan.title,
+        as_of=as_of,
+        structure=structure,
+        period_label=period.label,
+        period_start=period.starts_on,
+        period_end=period.ends_on,
+        unit=of(unit),
+        children=[of(c) for c in children],
+    )
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    indicator: str
+    months: list[dt.date]
+    actual: list[float | None]
+    target: list[float | None]
+    forecast: list[float | None]
+    low: list[float | None]
+    high: list[float | None]
+
+    def as_dict(self) -> dict:
+        return {
+            "indicator": self.indicator,
+            "months": [m.isoformat() for m in self.months],
+            "actual": self.actual,
+            "target": self.target,
+            "forecast": self.forecast,
+            "low": self.low,
+            "high": self.high,
+        }
+
+
+def headline_series(
+    plan: Plan, indicator: Indicator, unit: Unit, *, as_of: dt.date, structure: str = AS_WAS
+) -> ChartSeries:
+    """Month by month over the plan (and the year before it): the actual up to `as_of`, the
+    target path (a straight line from the figure at the plan's start through each year's
+    target at its end) and, after `as_of`, the forecast with its band. Only indicators read
+    from the kept counts have a monthly actual and a forecast; others get the targets."""
+    first = _months_before(plan.starts_on, 12)
+    months, month = [], first
+    last = max(plan.ends_on, as_of).replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = rollup.next_month(month)
+    index = {m: i for i, m in enumerate(months)}
+    actual: list[float | None] = [None] * len(months)
+    forecast_line: list[float | None] = [None] * len(months)
+    low: list[float | None] = [None] * len(months)
+    high: list[float | None] = [None] * len(months)
+    kept = KEPT.get(indicator.calculator) if indicator.source == Source.COMPUTED else None
+    until = min(as_of, plan.ends_on) if kept and kept[0] == "flow" else as_of
+    if kept is not None:
+        kind, name = kept
+        figures = rollup.rollup_on(until, structure=structure)
+        history = MonthlyHistory([unit.pk], figures.shape, start=first, end=until)
+        series = _since_first(history.series(unit.pk, name))
+        if kind == "stock":
+            series = [*series, (until.replace(day=1), figures.of(unit.pk)[name])]
+            for m, value in series:
+                if m in index:
+                    actual[index[m]] = float(value)
+            path = fc.stock_path(series, plan.ends_on) if as_of < plan.ends_on else []
+            for m, f in path:
+                if m in index:
+                    forecast_line[index[m]], low[index[m]], high[index[m]] = (
+                        round(f.value), round(f.low), round(f.high),
+                    )
+            if path and until.replace(day=1) in index:
+                # The forecast line starts from the last actual, so the two join on the chart.
+                i = index[until.replace(day=1)]
+                forecast_line[i] = low[i] = high[i] = actual[i]
+    targets = _target_path(plan, indicator, unit, months, actual)
+    return ChartSeries(indicator.code, months, actual, targets, forecast_line, low, high)
+
+
+def _target_path(plan, indicator, unit, months, actual) -> list[float | None]:
+    """A straight line from the figure at the plan's start to each year's target at the
+    year's end (the targets alone at their ends when there is no starting figure)."""
+    years = [
+        (t.period.ends_on, float(t.value))
+        for t in Target.objects.filter(
+            plan=plan, indicator=indicator, unit=unit, period__kind=Period.Kind.YEAR
+        ).select_related("period")
+    ]
+    if not years:
+        years = [
+            (t.period.ends_on, float(t.value))
+            for t in Target.objects.filter(plan=plan, indicator=indicator, unit=unit)
+            .select_related("period")
+        ]
+    years.sort()
+    out: list[float | None] = [None] * len(months)
+    if not years:
+        return out
+    start_month = plan.starts_on.replace(day=1)
+    before = _months_before(start_month, 1)
+    start_value = None
+    if before in months and actual[months.index(before)] is not None:
+        start_value = actual[months.index(before)]
+    points = ([(before, start_value)] if start_value is not None else []) + [
+        (end.replace(day=1), value) for end, value in years
+    ]
+    for i, month in enumerate(months):
+        for (m0, v0), (m1, v1) in zip(points, points[1:], strict=False):
+            if m0 <= month <= m1:
+                span = (m1.year - m0.year) * 12 + m1.month - m0.month
+                done = (month.year - m0.year) * 12 + month.month - m0.month
+                out[i] = round(v0 + (v1 - v0) * (done / span if span else 1), 1)
+                break
+        else:
+            if any(month == m for m, _ in points):
+                out[i] = next(v for m, v in points if m == month)
+    return out
+
+
+def as_decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))

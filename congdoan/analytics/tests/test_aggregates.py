@@ -1,0 +1,205 @@
+"""The kept counts against the registry: after random histories (admissions, transfers,
+suspensions, leavings, merges of people and reorganisations of unions), the counts kept
+current by the services equal a full rebuild, and the figures summed from them equal the
+registry's own counts, in both structures, at random dates."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from congdoan.analytics import rollup, services
+from congdoan.analytics.models import FIGURES, Checkpoint, UnitDay, UnitMonth
+from congdoan.members import merging, selectors
+from congdoan.members import services as member_services
+from congdoan.members.models import Member, Membership
+from congdoan.members.tests.test_count_invariants import START, Skip, apply, pick, step
+from congdoan.org.models import Unit, UnitVersion
+from congdoan.plans import calculators
+from congdoan.testing import Org, make_member
+
+# The registry's own operations plus those that change a person rather than a span.
+extra_step = st.tuples(
+    st.sampled_from(["resume", "readmit", "away", "gender", "merge_people", "backdated"]),
+    st.integers(0, 50),
+    st.integers(0, 50),
+    st.integers(1, 200),
+)
+
+
+def apply_more(op, a, b, on):
+    members = list(Member.objects.filter(merged_into=None).order_by("pk"))
+    grassroots = list(Unit.objects.filter(kind="grassroots", is_active=True).order_by("pk"))
+    if op == "resume":
+        member_services.resume_member(actor=None, member=pick(members, a), on=on)
+    elif op == "readmit":
+        member_services.readmit_member(
+            actor=None, member=pick(members, a), unit=pick(grassroots, b), on=on
+        )
+    elif op == "away":
+        from congdoan.members import transfers
+
+        transfers.transfer_away(actor=None, member=pick(members, a), on=on, destination="Hà Nội")
+    elif op == "gender":
+        person = pick(members, a)
+        gender = "female" if person.gender == "male" else "male"
+        member_services.update_member(actor=None, member=person, gender=gender)
+    elif op == "merge_people":
+        keep, drop = pick(members, a), pick(members, b)
+        if keep.pk == drop.pk:
+            raise Skip
+        merging.merge(actor=None, pair_or_members=[keep, drop], keep=keep, reason="Trùng")
+    else:
+        # A join recorded late: it moves the openings of every month kept since.
+        make_member(unit=pick(grassroots, a), on=on - dt.timedelta(days=400), gender="female")
+
+
+def kept_rows():
+    def rows(model, key):
+        return {
+            (r["unit_id"], r[key]): tuple(r[f] for f in FIGURES)
+            for r in model.objects.values("unit_id", key, *FIGURES)
+            if any(r[f] for f in FIGURES)
+        }
+
+    return rows(UnitDay, "day"), rows(UnitMonth, "month")
+
+
+def reset():
+    Membership.objects.all().delete()
+    Member.objects.filter(merged_into__isnull=False).update(merged_into=None)
+    Member.objects.all().delete()
+    Unit.objects.all().update(parent=None, successor=None)
+    UnitVersion.objects.all().delete()
+    Unit.objects.all().delete()
+    for model in (UnitDay, UnitMonth, Checkpoint):
+        model.objects.all().delete()
+    Org()
+
+
+def check_figures(days):
+    everyone = list(Unit.objects.all())
+    for day in days:
+        for structure in rollup.STRUCTURES:
+            figures = rollup.rollup_on(day, structure=structure)
+            for unit in everyone:
+                count = selectors.count_members(unit=unit, on=day, structure=structure)
+                got = figures.of(unit.pk)
+                if structure == rollup.AS_WAS and unit.pk not in set(figures.ids.tolist()):
+                    assert count.members == 0
+                    continue
+                assert (got["members"], got["female"], got["suspended"]) == (
+                    count.members,
+                    count.female,
+                    count.suspended,
+                ), (unit.code, day, structure)
+                # A parent's figure is its own unions' plus its children's.
+                children = figures.children(unit.pk)
+                own = Membership.objects.filter(unit=unit, start__lte=day).exclude(
+                    end__lte=day
+                ).count()
+                assert got["members"] == own + sum(
+                    figures.of(c)["members"] for c in children
+                ), (unit.code, day, structure, "sum")
+        year = dt.date(day.year, 1, 1)
+        flows = rollup.rollup_between(year, day)
+        for unit in everyone:
+            if unit.pk not in set(flows.ids.tolist()):
+                continue
+            got = flows.of(unit.pk)
+            assert got["joined"] == calculators.members_joined(unit, year, day), (unit.code, day)
+            assert got["left"] == calculators.members_left(unit, year, day), (unit.code, day)
+
+
+@settings(
+    max_examples=12,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(st.one_of(step, extra_step), min_size=3, max_size=14),
+    reads=st.lists(st.integers(0, 13), max_size=3),
+)
+def test_kept_counts_equal_a_rebuild_and_the_registry(db, steps, reads):
+    reset()
+    on, days = START, []
+    for counter, (op, a, b, gap) in enumerate(steps):
+        on = min(on + dt.timedelta(days=gap), dt.date.today())
+        try:
+            if op in {"resume", "readmit", "away", "gender", "merge_people", "backdated"}:
+                apply_more(op, a, b, on)
+            else:
+                apply(op, a, b, on, counter)
+        except (ValidationError, Skip):
+            pass
+        days.append(on)
+        if counter in reads:
+            # A reading makes the months kept so far; later changes must move them.
+            rollup.rollup_on(on)
+    check_figures(sorted(set(days))[-4:] + [START - dt.timedelta(days=1)])
+    incremental = kept_rows()
+    services.rebuild()
+    assert kept_rows() == incremental
+
+
+@pytest.mark.django_db
+def test_rebuild_from_nothing_and_a_month_made_when_first_read():
+    org = Org()
+    make_member(unit=org.grassroots_a1, on=dt.date(2024, 1, 15), gender="female")
+    make_member(unit=org.grassroots_a2, on=dt.date(2024, 3, 1))
+    result = services.rebuild()
+    assert result.days == 2
+    assert Checkpoint.objects.first().month == dt.date(2024, 1, 1)
+    figures = rollup.rollup_on(dt.date(2024, 2, 29))
+    assert figures.of(org.province.pk)["members"] == 1
+    assert figures.of(org.province.pk)["female"] == 1
+    assert rollup.rollup_on(dt.date(2024, 3, 1)).of(org.province.pk)["members"] == 2
+    # The newest month is made on reading when the calendar has moved on.
+    newest = Checkpoint.objects.order_by("-month").first()
+    UnitMonth.objects.filter(month=newest.month).delete()
+    newest.delete()
+    last = services.ensure_checkpoints()
+    assert last == dt.date.today().replace(day=1)
+    assert rollup.rollup_on(dt.date.today()).of(org.province.pk)["members"] == 2
+    series = rollup.monthly_stock(
+        org.district_a, start=dt.date(2023, 12, 1), end=dt.date(2024, 4, 10)
+    )
+    assert series == [
+        (dt.date(2023, 12, 1), 0),
+        (dt.date(2024, 1, 1), 1),
+        (dt.date(2024, 2, 1), 1),
+        (dt.date(2024, 3, 1), 2),
+        (dt.date(2024, 4, 1), 2),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_refused_change_leaves_the_counts_as_they_were():
+    org = Org()
+    member = make_member(unit=org.grassroots_a1, on=dt.date(2024, 1, 15))
+    services.rebuild()
+    before = kept_rows()
+    with pytest.raises(ValidationError):
+        # Before the span began: refused, and the counts roll back with it.
+        member_services.leave_union(
+            actor=None, member=member, on=dt.date(2023, 1, 1), reason="left_job"
+        )
+    assert kept_rows() == before
+
+
+@pytest.mark.django_db
+def test_the_rebuild_command_restores_counts_written_straight_into_the_tables():
+    org = Org()
+    make_member(unit=org.grassroots_a1, on=dt.date(2024, 1, 15))
+    UnitDay.objects.all().delete()  # as a generator writing spans directly leaves them
+    UnitMonth.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild", "--json", stdout=out)
+    assert json.loads(out.getvalue())["days"] == 1
+    assert rollup.rollup_on(dt.date(2024, 2, 1)).of(org.province.pk)["members"] == 1

@@ -1,0 +1,129 @@
+"""Who must hear about every change of membership spans, registered at start-up.
+
+Aggregates of members (analytics) sit above members in the layers, so members cannot call
+them; analytics registers a handler here in its AppConfig.ready. Every writer of spans in
+members (the services, the bulk loader, merging) reports what it removed and added, as
+SpanFacts carrying what the counts need of the person (gender, the employer's sector).
+A changed span is reported as its old facts removed and its new facts added. Handlers run
+inside the writer's transaction, so the counts commit or roll back with the spans.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import islice
+
+from congdoan.enterprises.models import NON_STATE_SECTOR
+
+_IN_CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SpanFacts:
+    member_id: int
+    unit_id: int
+    start: dt.date
+    end: dt.date | None
+    start_reason: str
+    end_reason: str
+    status: str
+    female: bool
+    non_state: bool
+
+
+SpanHandler = Callable[..., None]
+_handlers: list[SpanHandler] = []
+
+
+def on_spans_changed(handler: SpanHandler) -> SpanHandler:
+    """Register handler(*, removed, added), each a list of SpanFacts."""
+    if handler not in _handlers:
+        _handlers.append(handler)
+    return handler
+
+
+def listening() -> bool:
+    return bool(_handlers)
+
+
+def spans_changed(*, removed: Iterable[SpanFacts] = (), added: Iterable[SpanFacts] = ()) -> None:
+    removed, added = list(removed), list(added)
+    if not (removed or added):
+        return
+    for handler in _handlers:
+        handler(removed=removed, added=added)
+
+
+def facts(span, *, gender: str, ownership: str | None) -> SpanFacts:
+    """The facts of a Membership for a person of `gender` whose employer has `ownership`."""
+    return SpanFacts(
+        member_id=span.member_id,
+        unit_id=span.unit_id,
+        start=span.start,
+        end=span.end,
+        start_reason=span.start_reason,
+        end_reason=span.end_reason or "",
+        status=span.status,
+        female=gender == "female",
+        non_state=ownership in NON_STATE_SECTOR,
+    )
+
+
+def facts_for_member(span, member) -> SpanFacts:
+    """The facts of one span of `member` (one query for the employer's sector, if any)."""
+    ownership = None
+    if member.enterprise_id is not None:
+        from congdoan.enterprises.models import Enterprise
+
+        ownership = (
+            Enterprise.objects.filter(pk=member.enterprise_id)
+            .values_list("ownership", flat=True)
+            .first()
+        )
+    return facts(span, gender=member.gender, ownership=ownership)
+
+
+def snapshot(member_ids: Iterable[int]) -> list[SpanFacts]:
+    """The facts of every span of these people as the database has them now."""
+    from congdoan.members.models import Membership
+
+    out: list[SpanFacts] = []
+    iterator = iter(sorted(set(member_ids)))
+    while chunk := list(islice(iterator, _IN_CHUNK)):
+        rows = Membership.objects.filter(member_id__in=chunk).values_list(
+            "member_id",
+            "unit_id",
+            "start",
+            "end",
+            "start_reason",
+            "end_reason",
+            "status",
+            "member__gender",
+            "member__enterprise__ownership",
+        )
+        out += [
+            SpanFacts(m, u, s, e, sr, er or "", st, g == "female", own in NON_STATE_SECTOR)
+            for m, u, s, e, sr, er, st, g, own in rows
+        ]
+    return out
+
+
+class Tracking:
+    """Reports the spans of some people as they were on entering and as they are on leaving.
+
+    For writers that change many spans at once (merging, a person's details): cheaper to
+    read the spans twice than to follow each statement.
+    """
+
+    def __init__(self, member_ids: Iterable[int]) -> None:
+        self.member_ids = list(member_ids)
+        self.before: list[SpanFacts] = []
+
+    def __enter__(self) -> "Tracking":
+        if listening():
+            self.before = snapshot(self.member_ids)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None and listening():
+            spans_changed(removed=self.before, added=snapshot(self.member_ids))
