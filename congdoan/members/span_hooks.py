@@ -9,7 +9,9 @@ inside the writer's transaction, so the counts commit or roll back with the span
 """
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 
@@ -42,13 +44,28 @@ def on_spans_changed(handler: SpanHandler) -> SpanHandler:
     return handler
 
 
+_local = threading.local()
+
+
 def listening() -> bool:
-    return bool(_handlers)
+    return bool(_handlers) and not getattr(_local, "paused", False)
+
+
+@contextmanager
+def paused():
+    """Nobody hears of the spans written inside (in this thread): for loaders that write a
+    whole registry and rebuild what depends on it once at the end, as the demo does."""
+    before = getattr(_local, "paused", False)
+    _local.paused = True
+    try:
+        yield
+    finally:
+        _local.paused = before
 
 
 def spans_changed(*, removed: Iterable[SpanFacts] = (), added: Iterable[SpanFacts] = ()) -> None:
     removed, added = list(removed), list(added)
-    if not (removed or added):
+    if not (removed or added) or not listening():
         return
     for handler in _handlers:
         handler(removed=removed, added=added)

@@ -213,3 +213,15 @@ def test_people_look_like_soc_trangs_members(demo):
     assert people.filter(national_id__startswith="094").count() > n / 2
     families = {name.split()[0] for name in people.values_list("full_name", flat=True)}
     assert {"Nguyễn", "Trần", "Thạch", "Sơn", "Danh"} <= families
+
+
+def test_the_counts_kept_for_dashboards_match_the_registry_in_both_structures():
+    from congdoan.analytics import rollup
+
+    for day in (dt.date(2022, 6, 30), DAY_BEFORE, data.REFORM, dt.date(2026, 1, 15)):
+        for structure in rollup.STRUCTURES:
+            figures = rollup.rollup_on(day, structure=structure)
+            for unit in Unit.objects.filter(depth__lte=1):
+                count = member_selectors.count_members(unit=unit, on=day, structure=structure)
+                assert figures.of(unit.pk)["members"] == count.members, (unit.code, day, structure)
+                assert figures.of(unit.pk)["female"] == count.female, (unit.code, day, structure)
