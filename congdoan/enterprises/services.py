@@ -15,7 +15,7 @@ from congdoan.core import audit
 from congdoan.core.codes import clean_tax_code
 from congdoan.core.dates import format_date
 from congdoan.core.text import nfc, search_key
-from congdoan.enterprises import errors, rules
+from congdoan.enterprises import errors, hooks, rules
 from congdoan.enterprises.models import (
     Enterprise,
     Headcount,
@@ -108,6 +108,10 @@ def update_enterprise(
     after = audit.snapshot(enterprise, FIELDS)
     if after != before:
         enterprise.save()
+        if after["ownership"] != before["ownership"]:
+            hooks.ownership_changed(
+                enterprise=enterprise, before=before["ownership"], after=after["ownership"]
+            )
         audit.record(
             actor=actor,
             obj=enterprise,

@@ -12,7 +12,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from congdoan.enterprises.models import NON_STATE_SECTOR
@@ -144,3 +144,15 @@ class Tracking:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None and listening():
             spans_changed(removed=self.before, added=snapshot(self.member_ids))
+
+
+def employer_sector_changed(*, enterprise, before: str, after: str) -> None:
+    """The people employed by `enterprise` change sector with it (enterprises.hooks)."""
+    was, now = before in NON_STATE_SECTOR, after in NON_STATE_SECTOR
+    if was == now or not listening():
+        return
+    from congdoan.members.models import Member
+
+    people = Member.objects.filter(enterprise=enterprise).values_list("pk", flat=True)
+    current = snapshot(people)
+    spans_changed(removed=[replace(f, non_state=was) for f in current], added=current)

@@ -203,3 +203,36 @@ def test_the_rebuild_command_restores_counts_written_straight_into_the_tables():
     call_command("rebuild", "--json", stdout=out)
     assert json.loads(out.getvalue())["days"] == 1
     assert rollup.rollup_on(dt.date(2024, 2, 1)).of(org.province.pk)["members"] == 1
+
+
+@pytest.mark.django_db
+def test_the_non_state_sector_follows_the_employer_and_its_ownership():
+    from congdoan.enterprises import services as enterprise_services
+    from congdoan.enterprises.models import Ownership
+    from congdoan.enterprises.tests.factory import make_enterprise
+
+    org = Org()
+    employer = make_enterprise(area_unit=org.district_a, ownership=Ownership.NON_STATE)
+    worker = make_member(unit=org.grassroots_a1, on=dt.date(2024, 1, 15), enterprise=employer)
+    make_member(unit=org.grassroots_a1, on=dt.date(2024, 1, 15))
+    on = dt.date(2024, 6, 1)
+
+    def non_state():
+        kept = rollup.rollup_on(on).of(org.province.pk)["non_state"]
+        assert kept == calculators.members_non_state(org.province, on, on)
+        return kept
+
+    assert non_state() == 1
+    enterprise_services.update_enterprise(
+        actor=None, enterprise=employer, ownership=Ownership.STATE
+    )
+    assert non_state() == 0
+    enterprise_services.update_enterprise(
+        actor=None, enterprise=employer, ownership=Ownership.FOREIGN
+    )
+    assert non_state() == 1
+    member_services.update_member(actor=None, member=worker, enterprise=None)
+    assert non_state() == 0
+    incremental = kept_rows()
+    services.rebuild()
+    assert kept_rows() == incremental
