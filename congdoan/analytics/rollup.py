@@ -68,13 +68,43 @@ def _q(name: str) -> str:
 
 
 def _fetch(sql: str, params: Sequence, width: int) -> tuple[np.ndarray, np.ndarray]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, width), dtype=np.int64)
-    table = np.array(rows, dtype=np.int64)
+    """(first column, the other `width` columns) of an all-integer query, as int64 arrays."""
+    if connection.vendor == "postgresql":
+        table = _copy_binary(sql, params, width + 1)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            table = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, width + 1)
     return table[:, 0], table[:, 1:]
+
+
+# PostgreSQL's binary COPY: a 19-byte header, then per row a field count and, per field, its
+# length and its bytes; with every column cast to bigint the rows are fixed-size records
+# numpy reads in place. A national roll-up reads 130,000 rows: a few milliseconds this way
+# against about a hundred as Python tuples.
+_COPY_HEADER = 19
+
+
+def _copy_binary(sql: str, params: Sequence, columns: int) -> np.ndarray:
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        # COPY takes no bound parameters: psycopg merges them into the text client-side.
+        query = cursor.mogrify(
+            f"SELECT {', '.join(f'CAST(c{i} AS bigint)' for i in range(columns))} "
+            f"FROM ({sql}) AS q({', '.join(f'c{i}' for i in range(columns))})",
+            list(params),
+        )
+        with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT BINARY)") as copy:
+            data = b"".join(bytes(block) for block in copy)
+    fields = [("n", ">i2")]
+    for i in range(columns):
+        fields += [(f"l{i}", ">i4"), (f"v{i}", ">i8")]
+    record = np.dtype(fields)
+    rows = (len(data) - _COPY_HEADER - 2) // record.itemsize
+    parsed = np.frombuffer(data, dtype=record, count=rows, offset=_COPY_HEADER)
+    return np.stack([parsed[f"v{i}"].astype(np.int64) for i in range(columns)], axis=1).reshape(
+        -1, columns
+    )
 
 
 def _by_unit(parts: list[tuple[str, list]], names: Sequence[str]) -> tuple[np.ndarray, ...]:
