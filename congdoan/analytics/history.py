@@ -2,11 +2,12 @@
 and charts: one read of the monthly rows of the unions under them, summed per unit."""
 
 import datetime as dt
-from collections import defaultdict
 
+import numpy as np
 from django.db import connection
 
 from congdoan.analytics.models import FIGURES, STOCKS, UnitMonth
+from congdoan.analytics.rollup import fetch_ints
 from congdoan.analytics.services import ensure_checkpoints, next_month
 from congdoan.analytics.structure import Shape
 
@@ -25,46 +26,73 @@ class MonthlyHistory:
         while month < stop and kept is not None and next_month(month) <= kept:
             self.months.append(month)
             month = next_month(month)
-        self._sums: dict[int, dict[dt.date, list[int]]] = {u: defaultdict(_zeros) for u in unit_ids}
+        self._asked = {unit_id: i for i, unit_id in enumerate(unit_ids)}
+        self._sums = np.zeros((len(unit_ids), 0, len(FIGURES)), dtype=np.int64)
+        self._base = 0
         if not self.months:
             return
-        owners: dict[int, list[int]] = defaultdict(list)
+        # Each union's rows count for every asked unit it lies under: the first asked unit
+        # and, when the others are units under it, the one of them it lies in. Each such
+        # layer maps a union to at most one asked unit, so it sums with one numpy pass.
+        layers: list[dict[int, int]] = []
         for unit_id in unit_ids:
-            if shape.position(unit_id) is not None:
-                for inside in shape.subtree(unit_id):
-                    owners[inside].append(unit_id)
-        self._read(owners, self.months[0], next_month(self.months[-1]))
+            if shape.position(unit_id) is None:
+                continue
+            inside = shape.subtree(unit_id)
+            layer = next((lay for lay in layers if not any(i in lay for i in inside)), None)
+            if layer is None:
+                layer = {}
+                layers.append(layer)
+            layer.update(dict.fromkeys(inside, unit_id))
+        if layers:
+            self._read(layers, self.months[0], next_month(self.months[-1]))
 
-    def _read(self, owners: dict[int, list[int]], first: dt.date, last: dt.date) -> None:
+    def _read(self, layers: list[dict[int, int]], first: dt.date, last: dt.date) -> None:
         q = connection.ops.quote_name
         columns = ", ".join(q(c) for c in FIGURES)
-        ids = sorted(owners)
-        with connection.cursor() as cursor:
-            for i in range(0, len(ids), _CHUNK):
-                chunk = ids[i : i + _CHUNK]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT unit_id, month, {columns} FROM {UnitMonth._meta.db_table} "
-                    f"WHERE month >= %s AND month <= %s AND unit_id IN ({marks})",
-                    [first, last, *chunk],
-                )
-                for unit_id, month, *values in cursor.fetchall():
-                    if isinstance(month, str):
-                        month = dt.date.fromisoformat(month)
-                    for owner in owners[unit_id]:
-                        row = self._sums[owner][month]
-                        for j, value in enumerate(values):
-                            row[j] += value
+        ids = sorted({i for layer in layers for i in layer})
+        month_index = (
+            "CAST(EXTRACT(YEAR FROM month) * 12 + EXTRACT(MONTH FROM month) - 1 AS bigint)"
+            if connection.vendor == "postgresql"
+            else "CAST(strftime('%%Y', month) AS INTEGER) * 12 "
+            "+ CAST(strftime('%%m', month) AS INTEGER) - 1"
+        )
+        base = _index(first)
+        sums = np.zeros((len(self._asked), _index(last) - base + 1, len(FIGURES)), dtype=np.int64)
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            unit_col, rest = fetch_ints(
+                f"SELECT unit_id, {month_index}, {columns} FROM {UnitMonth._meta.db_table} "
+                f"WHERE month >= %s AND month <= %s AND unit_id IN ({marks})",
+                [first, last, *chunk],
+                1 + len(FIGURES),
+            )
+            months, values = rest[:, 0] - base, rest[:, 1:]
+            for layer in layers:
+                owner = np.array([self._asked.get(layer.get(int(u)), -1) for u in unit_col],
+                                 dtype=np.int64)
+                keep = owner >= 0
+                np.add.at(sums, (owner[keep], months[keep]), values[keep])
+        self._sums = sums
+        self._base = base
 
     def series(self, unit_id: int, name: str) -> list[tuple[dt.date, int]]:
         """(month, figure): a stock at the month's end, a flow over the month."""
-        sums = self._sums.get(unit_id, {})
         column = FIGURES.index(name)
+        row = self._asked.get(unit_id)
+
+        def value(month: dt.date) -> int:
+            at = _index(month) - self._base
+            if row is None or not 0 <= at < self._sums.shape[1]:
+                return 0
+            return int(self._sums[row, at, column])
+
         if name in STOCKS:
             # The end of a month is the opening of the next.
-            return [(m, sums.get(next_month(m), _zeros())[column]) for m in self.months]
-        return [(m, sums.get(m, _zeros())[column]) for m in self.months]
+            return [(m, value(next_month(m))) for m in self.months]
+        return [(m, value(m)) for m in self.months]
 
 
-def _zeros() -> list[int]:
-    return [0] * len(FIGURES)
+def _index(month: dt.date) -> int:
+    return month.year * 12 + month.month - 1

@@ -20,13 +20,19 @@ import math
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+import numpy as np
+from django.core.exceptions import ValidationError
+
 from congdoan.analytics import forecast as fc
 from congdoan.analytics import rollup
 from congdoan.analytics import status as st
 from congdoan.analytics.history import MonthlyHistory
 from congdoan.analytics.structure import AS_WAS, CURRENT, STRUCTURES
-from congdoan.org.kinds import SUB_UNITS
+from congdoan.enterprises import selectors as enterprise_selectors
+from congdoan.org import forest as org_forest
+from congdoan.org.kinds import MEMBER_HOLDING, SUB_UNITS
 from congdoan.org.models import Unit
+from congdoan.plans import formula
 from congdoan.plans.calculators import CALCULATORS, IN_PERIOD
 from congdoan.plans.models import Indicator, Period, Plan, Source, Target
 from congdoan.plans.values import Evaluator
@@ -40,7 +46,9 @@ KEPT = {
     "members_joined": ("flow", "joined"),
     "members_left": ("flow", "left"),
 }
-HISTORY_MONTHS = 60
+# Enough for the forecasts: two years of changes for a stock, and each month of the year
+# seen at least twice for the seasonal amounts of a flow.
+HISTORY_MONTHS = 36
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,10 @@ class _Reader:
         self.evaluator = Evaluator(start, until)
         self.whole = Evaluator(start, period.ends_on)
         self.history: MonthlyHistory | None = None
+        self.top: Unit | None = None
+        self.asked: set[int] = set()
+        self._batched: dict[tuple, dict[int, float | None]] = {}
+        self._operands: dict[str, Indicator | None] = {}
         self.targets = {
             (t.indicator_id, t.unit_id): t.value
             for t in Target.objects.filter(plan=plan, period=period)
@@ -162,10 +174,84 @@ class _Reader:
             kind, name = kept
             figures = self.stocks if kind == "stock" else self.flows
             return float(figures.of(unit.pk)[name])
+        batched = self.batched(indicator)
+        if batched is not None:
+            return batched.get(unit.pk)
+        if indicator.source == Source.FORMULA:
+            return self.formula(indicator, unit)
         evaluator = self.evaluator
         if indicator.source == Source.REPORTED or self.as_of >= self.period.ends_on:
             evaluator = self.whole  # reported figures are for whole periods
         return _number(evaluator.value(indicator, unit).value)
+
+    def batched(self, indicator: Indicator) -> dict[int, float | None] | None:
+        """Values of every unit asked for at once, for the computed indicators that would
+        otherwise cost queries per unit: unions at the date, and enterprise coverage."""
+        if indicator.source != Source.COMPUTED:
+            return None
+        key = (indicator.calculator, indicator.min_workers)
+        if key in self._batched:
+            return self._batched[key]
+        if indicator.calculator == "grassroots_units":
+            values = self._unions_at_date()
+        elif indicator.calculator == "enterprise_coverage" and self.structure == AS_WAS:
+            values = self._coverage(indicator.min_workers)
+        else:
+            return None
+        self._batched[key] = values
+        return values
+
+    def _unions_at_date(self) -> dict[int, float]:
+        """Grassroots unions and guilds that existed on the date, under each unit of the
+        structure (in the as-was one: the calculator's count)."""
+        forest = org_forest.forest_as_of(self.until)
+        layout = self.stocks.shape
+        own = np.zeros((len(layout.ids), 1), dtype=np.int64)
+        holding = np.array(
+            [n.id for n in forest.nodes.values() if n.kind in MEMBER_HOLDING], dtype=np.int64
+        )
+        positions, inside = layout.positions(holding)
+        np.add.at(own, positions[inside], 1)
+        totals = layout.roll_up(own)[:, 0]
+        return {
+            int(unit_id): float(total)
+            for unit_id, total in zip(layout.ids, totals, strict=True)
+            if int(unit_id) in self.asked
+        }
+
+    def _coverage(self, min_workers: int | None) -> dict[int, float | None]:
+        """Enterprise coverage of the top unit and each unit directly under it: one grouped
+        query (enterprises.selectors.coverage_by_child) instead of one per unit."""
+        parts = enterprise_selectors.coverage_by_child(
+            unit=self.top, on=self.until, min_workers=min_workers
+        )
+        ids = dict(Unit.objects.filter(code__in=[p.code for p in parts]).values_list("code", "pk"))
+        values: dict[int, float | None] = {}
+        eligible = covered = 0
+        for part in parts:
+            eligible += part.coverage.eligible
+            covered += part.coverage.with_union
+            if not part.is_self:
+                values[ids[part.code]] = _share(part.coverage.with_union, part.coverage.eligible)
+        values[self.top.pk] = _share(covered, eligible)
+        return values
+
+    def formula(self, indicator: Indicator, unit: Unit) -> float | None:
+        """A formula over the same figures this page shows for its operands."""
+        try:
+            parsed = formula.parse(indicator.formula)
+        except ValidationError:
+            return None
+        if not parsed.names <= self._operands.keys():
+            found = {i.code: i for i in Indicator.objects.filter(code__in=parsed.names)}
+            self._operands.update({code: found.get(code) for code in parsed.names})
+        operands = self._operands
+        values = {}
+        for code in parsed.names:
+            operand = operands.get(code)
+            value = None if operand is None else self.actual(operand, unit)
+            values[code] = None if value is None else Decimal(str(value))
+        return _number(parsed.evaluate(values))
 
     def baseline(self, indicator: Indicator, unit: Unit) -> float | None:
         kept = self.kept(indicator)
@@ -246,6 +332,10 @@ def since_first(series: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:
     return []
 
 
+def _share(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None
+
+
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
@@ -273,6 +363,7 @@ def plan_progress(
     reader = _Reader(plan, period, as_of, structure)
     children = children_of(unit, reader.stocks)
     units = [unit, *children]
+    reader.top, reader.asked = unit, {u.pk for u in units}
     reader.history = MonthlyHistory(
         [u.pk for u in units],
         reader.stocks.shape,

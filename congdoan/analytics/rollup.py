@@ -67,7 +67,7 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _fetch(sql: str, params: Sequence, width: int) -> tuple[np.ndarray, np.ndarray]:
+def fetch_ints(sql: str, params: Sequence, width: int) -> tuple[np.ndarray, np.ndarray]:
     """(first column, the other `width` columns) of an all-integer query, as int64 arrays."""
     if connection.vendor == "postgresql":
         table = _copy_binary(sql, params, width + 1)
@@ -111,7 +111,7 @@ def _by_unit(parts: list[tuple[str, list]], names: Sequence[str]) -> tuple[np.nd
     columns = ", ".join(f"SUM({_q(name)})" for name in names)
     union = " UNION ALL ".join(sql for sql, _params in parts)
     params = [p for _sql, ps in parts for p in ps]
-    return _fetch(
+    return fetch_ints(
         f"SELECT unit_id, {columns} FROM ({union}) x GROUP BY unit_id", params, len(names)
     )
 
