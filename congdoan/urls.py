@@ -18,5 +18,6 @@ urlpatterns = [
     path("organizing/", include("congdoan.organizing.urls")),
     path("plans/", include("congdoan.plans.urls")),
     path("imports/", include("congdoan.imports.urls")),
+    path("dashboard/", include("congdoan.analytics.urls")),
     path("", include("congdoan.web.urls")),
 ]

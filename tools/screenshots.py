@@ -89,10 +89,20 @@ def main() -> None:
             page.click("#propose")
             page.wait_for_load_state("networkidle")
             page.screenshot(path=OUT / "plan-split.png", full_page=True)
+            # LĐLĐ Sóc Trăng half-way through 2023: the forecast to the end of the plan
+            # and its band are drawn (at the plan's end there is nothing left to forecast).
+            page.goto(f"{base}/dashboard/?as_of=30/06/2023")
+            page.wait_for_selector("html[data-charts]")
+            # The cards and both charts (the tables below them left out).
+            page.screenshot(path=OUT / "dashboard.png", full_page=True,
+                            clip={"x": 0, "y": 0, "width": 1200, "height": 2000})
             phone = browser.new_page(viewport={"width": 375, "height": 740})
             phone.context.add_cookies(page.context.cookies())
             phone.goto(f"{base}/units/")
             phone.screenshot(path=OUT / "units-tree-phone.png")
+            phone.goto(f"{base}/dashboard/")
+            phone.wait_for_selector("html[data-charts]")
+            phone.screenshot(path=OUT / "dashboard-phone.png")
             browser.close()
     finally:
         server.terminate()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # (no URL name, or a name that does not resolve yet) are shown but not linked.
 AREAS = [
     ("home", _("Overview"), "home"),
+    ("dashboard", _("Dashboard"), "analytics:dashboard"),
     ("units", _("Units"), "org:tree"),
     ("members", _("Members"), "members:list"),
     ("enterprises", _("Enterprises"), "enterprises:list"),
