@@ -22,6 +22,15 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Ids repeat after a rolled-back test on SQLite: a figure cached by one test must not
+    # answer the next one's question.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path_factory):
     # Uploads (plan documents, task attachments, the demo's PDFs) must not land in var/.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

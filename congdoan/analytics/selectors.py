@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from congdoan.accounts.scope import Scope
 from congdoan.analytics import progress
+from congdoan.analytics.cache import remembered
 from congdoan.core.dates import today
 from congdoan.enterprises import selectors as enterprise_selectors
 from congdoan.org import selectors as org_selectors
@@ -120,12 +121,17 @@ def uncovered(
 ) -> Uncovered:
     """Operating enterprises under `unit` with at least `min_workers` workers and no union
     on `on`: how many, and the largest few."""
-    found = enterprise_selectors.uncovered(
-        unit=unit, on=on, min_workers=min_workers, structure=structure, scope=scope
-    )
-    top = list(found[:TOP_UNCOVERED])
-    count = len(top) if len(top) < TOP_UNCOVERED else found.count()
-    return Uncovered(count=count, min_workers=min_workers, top=top)
+    def compute() -> Uncovered:
+        found = enterprise_selectors.uncovered(
+            unit=unit, on=on, min_workers=min_workers, structure=structure, scope=scope
+        )
+        top = list(found[:TOP_UNCOVERED])
+        count = len(top) if len(top) < TOP_UNCOVERED else found.count()
+        return Uncovered(count=count, min_workers=min_workers, top=top)
+
+    # What a user sees depends on their scope: its unit is part of the key.
+    seen_from = None if scope.is_everything else getattr(scope.unit, "pk", 0)
+    return remembered("uncovered", (seen_from, unit.pk, on, structure, min_workers), compute)
 
 
 @dataclass(frozen=True)
@@ -228,12 +234,23 @@ def dashboard(
     indicator_code: str = "",
 ) -> Dashboard:
     """Everything the dashboard and its PDF show for `unit` under `plan` on `as_of`."""
-    found = progress.plan_progress(plan, unit=unit, as_of=as_of, structure=structure)
+    key = (plan.pk, unit.pk, as_of, structure)
+    found = remembered(
+        "progress",
+        key,
+        lambda: progress.plan_progress(plan, unit=unit, as_of=as_of, structure=structure),
+    )
     indicators = plan_indicators(plan)
     indicator = headline_indicator(indicators, indicator_code)
     code = indicator.code if indicator is not None else None
     series = (
-        progress.headline_series(plan, indicator, unit, as_of=as_of, structure=structure)
+        remembered(
+            "series",
+            (*key, indicator.pk),
+            lambda: progress.headline_series(
+                plan, indicator, unit, as_of=as_of, structure=structure
+            ),
+        )
         if indicator is not None
         else None
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from congdoan.analytics import cache
 from congdoan.analytics.ledger import JOINING, LEAVING, SUSPENDED, TRANSFER_IN, TRANSFER_OUT
 from congdoan.analytics.models import FIGURES, FLOWS, STOCKS, Checkpoint, UnitDay, UnitMonth
 from congdoan.core.dates import today
@@ -149,6 +150,7 @@ def rebuild() -> Rebuilt:
         checkpoints = len(months)
         with connection.cursor() as cursor:
             cursor.execute(_monthly_sql())
+    cache.forget()
     return Rebuilt(
         days=UnitDay.objects.count(),
         months=UnitMonth.objects.count(),

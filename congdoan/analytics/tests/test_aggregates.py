@@ -236,3 +236,22 @@ def test_the_non_state_sector_follows_the_employer_and_its_ownership():
     incremental = kept_rows()
     services.rebuild()
     assert kept_rows() == incremental
+
+
+@pytest.mark.django_db
+def test_remembered_figures_are_asked_again_once_the_data_change():
+    from congdoan.analytics.cache import remembered
+
+    org = Org()
+    calls = []
+
+    def members():
+        calls.append(1)
+        return rollup.rollup_on(dt.date.today()).of(org.province.pk)["members"]
+
+    assert remembered("t", ("x",), members) == 0
+    assert remembered("t", ("x",), members) == 0
+    assert len(calls) == 1
+    make_member(unit=org.grassroots_a1, on=dt.date(2024, 1, 15))  # audited: a new version
+    assert remembered("t", ("x",), members) == 1
+    assert len(calls) == 2
