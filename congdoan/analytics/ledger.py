@@ -80,35 +80,43 @@ def add(changes: dict[Key, list[int]]) -> None:
     """Add figure changes per (unit, day) to the daily rows and to the monthly ones.
 
     A change on day d moves the opening stocks of every kept month after d, and the flows
-    of d's own month.
+    of d's own month: per union, the openings move by the running sum of the changes of the
+    months before, one row per kept month from the first month changed.
     """
-    day_table = UnitDay._meta.db_table
-    month_table = UnitMonth._meta.db_table
-    checkpoint_table = Checkpoint._meta.db_table
     placeholders = ", ".join(["%s"] * (2 + len(FIGURES)))
-    day_sql = _upsert_sql(day_table, ("unit_id", "day"), f"SELECT {placeholders} WHERE 1 = 1")
-    stock_cases = ", ".join(
-        "CASE WHEN c.month > %s THEN %s ELSE 0 END" for _ in STOCKS
-    )
-    flow_cases = ", ".join(
-        "CASE WHEN c.month = %s THEN %s ELSE 0 END" for _ in FIGURES[_STOCK_COUNT:]
+    day_sql = _upsert_sql(
+        UnitDay._meta.db_table, ("unit_id", "day"), f"SELECT {placeholders} WHERE 1 = 1"
     )
     month_sql = _upsert_sql(
-        month_table,
-        ("unit_id", "month"),
-        f"SELECT %s, c.month, {stock_cases}, {flow_cases} "
-        f"FROM {checkpoint_table} c WHERE c.month >= %s",
+        UnitMonth._meta.db_table, ("unit_id", "month"), f"SELECT {placeholders} WHERE 1 = 1"
     )
-    day_rows, month_rows = [], []
+    by_month: dict[int, dict[dt.date, list[int]]] = defaultdict(dict)
     for (unit_id, day), values in changes.items():
-        day_rows.append((unit_id, day, *values))
-        month = month_of(day)
-        params: list = [unit_id]
-        for value in values[:_STOCK_COUNT]:
-            params += [day, value]
-        for value in values[_STOCK_COUNT:]:
-            params += [month, value]
-        month_rows.append((*params, month))
+        row = by_month[unit_id].setdefault(month_of(day), [0] * len(FIGURES))
+        for i, value in enumerate(values):
+            row[i] += value
+    kept = list(Checkpoint.objects.order_by("month").values_list("month", flat=True))
+    month_rows = []
+    for unit_id, months in by_month.items():
+        opening = [0] * _STOCK_COUNT
+        pending = sorted(months)
+        for month in kept:
+            # Every change of an earlier month opens this one.
+            while pending and pending[0] < month:
+                for i, value in enumerate(months[pending.pop(0)][:_STOCK_COUNT]):
+                    opening[i] += value
+            flows = months.get(month, [0] * len(FIGURES))[_STOCK_COUNT:]
+            if any(opening) or any(flows):
+                month_rows.append((unit_id, month, *opening, *flows))
+    day_rows = [(unit_id, day, *values) for (unit_id, day), values in changes.items()]
     with connection.cursor() as cursor:
         cursor.executemany(day_sql, day_rows)
-        cursor.executemany(month_sql, month_rows)
+        if month_rows:
+            cursor.executemany(month_sql, month_rows)
+    earliest = min(month_of(day) for _unit, day in changes)
+    if kept and earliest < kept[0]:
+        # A change before the first month kept: the months from it on are made from the
+        # daily rows (which hold it now), so every date keeps a month to start from.
+        from congdoan.analytics.services import make_months_before
+
+        make_months_before(earliest, kept[0])

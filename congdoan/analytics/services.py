@@ -222,3 +222,28 @@ def _make_months(upto: dt.date) -> dt.date:
             Checkpoint.objects.create(month=month)
             last, month = month, following
     return last
+
+
+def make_months_before(first: dt.date, kept: dt.date) -> None:
+    """The monthly rows of the months from `first` up to `kept` (the first month kept so
+    far), from the daily rows: for a change dated before anything kept."""
+    stocks = ", ".join(_q(c) for c in STOCKS)
+    flows = ", ".join(_q(c) for c in FLOWS)
+    zero_stocks = ", ".join(f"0 AS {_q(c)}" for c in STOCKS)
+    zero_flows = ", ".join(f"0 AS {_q(c)}" for c in FLOWS)
+    sums = ", ".join(f"SUM({_q(c)})" for c in FIGURES)
+    nonzero = " OR ".join(f"SUM({_q(c)}) <> 0" for c in FIGURES)
+    columns = ", ".join(_q(c) for c in ("unit_id", "month", *FIGURES))
+    month = first
+    with connection.cursor() as cursor:
+        while month < kept:
+            following = next_month(month)
+            cursor.execute(
+                f"INSERT INTO {MONTH} ({columns}) SELECT unit_id, %s, {sums} FROM ("
+                f"SELECT unit_id, {stocks}, {zero_flows} FROM {DAY} WHERE day < %s "
+                f"UNION ALL SELECT unit_id, {zero_stocks}, {flows} FROM {DAY} "
+                f"WHERE day >= %s AND day < %s) x GROUP BY unit_id HAVING {nonzero}",
+                [month, month, month, following],
+            )
+            Checkpoint.objects.create(month=month)
+            month = following

@@ -255,3 +255,18 @@ def test_remembered_figures_are_asked_again_once_the_data_change():
     make_member(unit=org.grassroots_a1, on=dt.date(2024, 1, 15))  # audited: a new version
     assert remembered("t", ("x",), members) == 1
     assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_change_dated_before_every_month_kept_makes_the_months_before():
+    org = Org()
+    make_member(unit=org.grassroots_a1, on=dt.date(2024, 1, 15))
+    services.rebuild()
+    make_member(unit=org.grassroots_a2, on=dt.date(2023, 5, 20), gender="female")
+    assert Checkpoint.objects.order_by("month").first().month == dt.date(2023, 5, 1)
+    figures = rollup.rollup_on(dt.date(2023, 7, 1))
+    assert figures.of(org.province.pk)["members"] == 1
+    assert rollup.rollup_on(dt.date(2024, 2, 1)).of(org.province.pk)["members"] == 2
+    incremental = kept_rows()
+    services.rebuild()
+    assert kept_rows() == incremental
