@@ -39,6 +39,10 @@ YEAR_ONLY = _("Only the year (%(value)s) is given; a full date dd/mm/yyyy is nee
 INVALID_INTEGER = _("“%(value)s” is not a whole number.")
 INVALID_TEXT = _("“%(value)s” is not text.")
 TOO_LONG = _("At most %(limit)s characters are allowed; this has %(length)s.")
+FORMULA_NOT_CALCULATED = _(
+    "This cell holds a formula whose result was never calculated (the program that wrote "
+    "the file does not calculate). Open the file in Excel, save it and upload it again."
+)
 
 
 def _format(message, params: dict) -> str:

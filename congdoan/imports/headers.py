@@ -142,7 +142,7 @@ def _candidates(
     required: set[str],
     dynamic: DynamicMatcher | None = None,
 ) -> list[_Candidate]:
-    rows = table.rows[: SCAN_ROWS + 1]
+    rows = table.head(SCAN_ROWS + 1)
     found = []
     for index, top in enumerate(rows[:SCAN_ROWS]):
         if not any(_cell(top, i) for i in range(len(top))):
@@ -208,7 +208,8 @@ def locate(
 
 def _layout(table: Table, chosen: _Candidate) -> Layout:
     start = chosen.index + chosen.height
-    if start < len(table.rows) and is_numbering_row(table.rows[start]):
+    after = table.head(start + 1)[start:]
+    if after and is_numbering_row(after[0]):
         start += 1
     return Layout(
         table=table,

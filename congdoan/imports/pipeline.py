@@ -7,11 +7,17 @@ through run_import(). Writes happen in one transaction, each row in its own save
   would happen;
 - default (all or nothing): if any row is rejected the whole import is rolled back;
 - skip_invalid: rejected rows are left out and the others are kept.
+
+The file's rows are read one at a time. Kinds whose spec streams (members, enterprises) are
+checked and written CHUNK_ROWS rows at a time, keeping only the rejected rows, so an import's
+memory does not grow with the file; the others (units, targets: small files whose rows
+depend on each other) are checked as a whole.
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,6 +43,9 @@ from congdoan.imports.specs.base import (
 
 #: How often run_import's progress callback is called, in rows.
 PROGRESS_EVERY = 50
+#: Rows a streaming spec checks and writes at a time: what an import holds in memory.
+CHUNK_ROWS = 5000
+_NONE: frozenset[str] = frozenset()
 #: The reason recorded on every reorganisation and audit entry an import makes.
 REASON = _("Imported from %(file)s")
 
@@ -119,34 +128,42 @@ def run_import(
         headers=layout.headers,
         labels={c.key: c.label for c in columns},
     )
+    result = ImportResult(
+        file=display,
+        kind=spec.kind,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        sheet=layout.table.name,
+        header_rows=layout.header_rows,
+        ignored_columns=layout.ignored,
+        layout=layout,
+    )
+    if spec.streams:
+        result.written = _stream(
+            spec, layout, ctx, columns, result, skip_invalid=skip_invalid, progress=progress
+        )
+        return result
     rows = read_rows(spec, layout, ctx, columns)
     for row in rows:
         if row.ok:
             spec.validate_row(row, ctx)
     spec.validate_rows(rows, ctx)
     ordered = spec.order(rows, ctx)
-    written = _write(
+    result.written = _write(
         spec, ordered, ctx, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress
     )
-    result = ImportResult(
-        file=display,
-        kind=spec.kind,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        written=written,
-        sheet=layout.table.name,
-        header_rows=layout.header_rows,
-        ignored_columns=layout.ignored,
-        rows=len(rows),
-        layout=layout,
-    )
+    _count(result, rows)
+    return result
+
+
+def _count(result: ImportResult, rows: list[Row]) -> None:
+    result.rows += len(rows)
     for row in rows:
         action = REJECTED if row.errors else row.action
         setattr(result, action, getattr(result, action) + 1)
         result.errors.extend(row.errors)
         if row.errors:
             result.rejected_rows.append(row)
-    return result
 
 
 def read_rows(
@@ -159,31 +176,115 @@ def read_rows(
 
     Blank rows and those the spec skips are left out; `columns` defaults to the spec's.
     """
+    return list(iter_rows(spec, layout, ctx, columns))
+
+
+def iter_rows(
+    spec: ImportSpec,
+    layout: headers.Layout,
+    ctx: Context,
+    columns: Sequence[Column] | None = None,
+) -> Iterator[Row]:
+    """read_rows, one row at a time as the table is read."""
     columns = spec.columns if columns is None else columns
-    present = [c for c in columns if c.key in layout.columns]
-    rows = []
-    for number, cells in list(layout.table.iter_rows())[layout.data_start :]:
-        raw = {
-            c.key: cells[layout.columns[c.key]] if layout.columns[c.key] < len(cells) else ""
-            for c in present
-        }
-        if all(is_blank(value) for value in raw.values()) or spec.skip_row(raw):
-            continue
-        row = Row(number=number, raw=raw)
+    for number, cells, raw, unknown in _data_rows(spec, layout, columns):
+        row = Row(number=number, raw=raw, cells=cells)
+        values = row.values
         for column in columns:
-            value = raw.get(column.key)
-            if is_blank(value):
-                row.values[column.key] = None
+            key = column.key
+            value = raw.get(key)
+            if key in unknown:
+                values[key] = None
+                ctx.reject(
+                    row, errors.FORMULA_NOT_CALCULATED, code="formula_not_calculated", column=key
+                )
+            elif is_blank(value):
+                values[key] = None
                 if not column.blank:
-                    ctx.reject(row, errors.REQUIRED, code="required", column=column.key)
-                continue
-            try:
-                row.values[column.key] = column.parse(value)
-            except errors.Invalid as exc:
-                row.values[column.key] = None
-                ctx.reject(row, exc.message, code=exc.code, column=exc.column or column.key)
-        rows.append(row)
-    return rows
+                    ctx.reject(row, errors.REQUIRED, code="required", column=key)
+            else:
+                try:
+                    values[key] = column.parse(value)
+                except errors.Invalid as exc:
+                    values[key] = None
+                    ctx.reject(row, exc.message, code=exc.code, column=exc.column or key)
+        yield row
+
+
+def _stream(
+    spec: ImportSpec,
+    layout: headers.Layout,
+    ctx: Context,
+    columns: Sequence[Column],
+    result: ImportResult,
+    *,
+    skip_invalid: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> bool:
+    """Check and write the rows a chunk at a time in one transaction; True when kept.
+
+    Only the rejected rows outlive their chunk (the rejects file needs them).
+    """
+    total = _count_rows(spec, layout, columns) if progress is not None else 0
+    done = 0
+    changed = False
+    with transaction.atomic():
+        for chunk in _chunks(iter_rows(spec, layout, ctx, columns), CHUNK_ROWS):
+            for row in chunk:
+                if row.ok:
+                    spec.validate_row(row, ctx)
+            spec.validate_rows(chunk, ctx)
+            for row in spec.order(chunk, ctx):
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
+                done += 1
+                if row.ok:
+                    _write_one(spec, row, ctx)
+                    changed = changed or row.action in (CREATED, UPDATED)
+            _count(result, chunk)
+            # All or nothing: once a row is rejected nothing of this run will be kept.
+            spec.flush(ctx, write=not ctx.dry_run and (skip_invalid or not result.rejected))
+            for row in chunk:
+                if row.errors:
+                    row.values, row.data = {}, {}
+        if progress is not None:
+            progress(done, total)
+        keep = changed and not ctx.dry_run and (skip_invalid or not result.rejected)
+        if keep:
+            spec.finish(ctx)
+        else:
+            transaction.set_rollback(True)
+    return keep
+
+
+def _data_rows(
+    spec: ImportSpec, layout: headers.Layout, columns: Sequence[Column]
+) -> Iterator[tuple[int, list[Any], dict[str, Any], set[str] | frozenset[str]]]:
+    """(Excel row number, cells, cells by column key, keys of the cells holding a formula
+    never calculated) of each row that is neither blank nor skipped by the spec."""
+    present = [(c.key, layout.columns[c.key]) for c in columns if c.key in layout.columns]
+    uncomputed = layout.table.uncomputed
+    for number, cells in layout.table.iter_rows(layout.data_start):
+        width = len(cells)
+        raw = {key: cells[index] if index < width else "" for key, index in present}
+        # A formula never calculated reads as empty: the row is not blank for all that.
+        unknown = (
+            {key for key, index in present if (number - 1, index) in uncomputed}
+            if uncomputed
+            else _NONE
+        )
+        if unknown or not (all(is_blank(v) for v in raw.values()) or spec.skip_row(raw)):
+            yield number, cells, raw, unknown
+
+
+def _count_rows(spec: ImportSpec, layout: headers.Layout, columns: Sequence[Column]) -> int:
+    """How many rows read_rows will give (for the progress bar), without parsing them."""
+    return sum(1 for _row in _data_rows(spec, layout, columns))
+
+
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
 
 
 def _write(
@@ -203,13 +304,7 @@ def _write(
                 progress(done, len(rows))
             if row.errors:
                 continue
-            try:
-                row.action = _write_row(spec, row, ctx)
-            except errors.Invalid as exc:
-                ctx.reject(row, exc.message, code=exc.code, column=exc.column)
-            except ValidationError as exc:
-                for code, message in validation_messages(exc):
-                    ctx.reject(row, message, code=code, column=spec.error_columns.get(code))
+            _write_one(spec, row, ctx)
             if row.action in (CREATED, UPDATED):
                 changed = True
         if progress is not None:
@@ -220,6 +315,17 @@ def _write(
         else:
             transaction.set_rollback(True)
     return keep
+
+
+def _write_one(spec: ImportSpec, row: Row, ctx: Context) -> None:
+    """Write one valid row: its action, or the errors the writing found."""
+    try:
+        row.action = _write_row(spec, row, ctx)
+    except errors.Invalid as exc:
+        ctx.reject(row, exc.message, code=exc.code, column=exc.column)
+    except ValidationError as exc:
+        for code, message in validation_messages(exc):
+            ctx.reject(row, message, code=code, column=spec.error_columns.get(code))
 
 
 def _write_row(spec: ImportSpec, row: Row, ctx: Context) -> str:

@@ -6,8 +6,8 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -21,10 +21,11 @@ from python_calamine import (
 )
 
 from congdoan.core.text import nfc
-from congdoan.imports import errors
+from congdoan.imports import errors, filechecks
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
+_XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 CSV_DELIMITERS = (";", ",", "\t")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SNIFF_LINES = 50
@@ -33,30 +34,64 @@ MB = 1024 * 1024
 Merge = tuple[tuple[int, int], tuple[int, int]]
 
 
-@dataclass
 class Table:
-    """One sheet (or the CSV file): rows of cells from Excel row 1, and its merged ranges."""
+    """One sheet (or the CSV file): rows of cells from Excel row 1, and its merged ranges.
 
-    # Strings are NFC with spaces folded and blank cells are "". Merges are 0-based
-    # ((first row, first column), (last row, last column)).
+    Strings are NFC with spaces folded and blank cells are "". Merges are 0-based
+    ((first row, first column), (last row, last column)). A table read from a file gives
+    its rows lazily (iter_rows), so an import holds one row at a time rather than a Python
+    copy of the whole sheet; `rows` builds that copy for callers that want a list.
+    `uncomputed` holds the 0-based (row, column) of formula cells whose result was never
+    calculated (their value reads as empty or 0; see filechecks.uncomputed_formulas).
+    """
 
-    name: str
-    rows: list[list[Any]]
-    merges: list[Merge] = field(default_factory=list)
-    encoding: str = ""
+    def __init__(
+        self,
+        name: str,
+        rows: list[list[Any]] | None = None,
+        merges: list[Merge] | None = None,
+        encoding: str = "",
+        *,
+        source: Callable[[], Iterator[list[Any]]] | None = None,
+        uncomputed: frozenset[tuple[int, int]] = frozenset(),
+    ) -> None:
+        if rows is None and source is None:
+            rows = []
+        self.name, self.merges, self.encoding = name, list(merges or []), encoding
+        self.uncomputed = uncomputed
+        self._rows, self._source = rows, source
+        self._head: list[list[Any]] = []
 
-    def iter_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """(Excel row number, cells) for every row, blank ones included."""
-        for index, cells in enumerate(self.rows):
+    def __repr__(self) -> str:
+        return f"Table({self.name!r})"
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Every row as a list (built once): for small tables and tests, not for imports."""
+        if self._rows is None:
+            self._rows = list(self._iter())
+        return self._rows
+
+    def _iter(self) -> Iterator[list[Any]]:
+        return iter(self._rows) if self._rows is not None else self._source()
+
+    def head(self, count: int) -> list[list[Any]]:
+        """The first `count` rows (fewer if the table is shorter), kept for the next call."""
+        if self._rows is not None:
+            return self._rows[:count]
+        if len(self._head) < count:
+            self._head = list(islice(self._source(), count))
+        return self._head[:count]
+
+    def iter_rows(self, start: int = 0) -> Iterator[tuple[int, list[Any]]]:
+        """(Excel row number, cells) for every row from the 0-based `start`, blank ones
+        included, read as they are needed."""
+        for index, cells in enumerate(islice(self._iter(), start, None), start):
             yield index + 1, cells
 
     @property
     def is_blank(self) -> bool:
-        return not any(cell not in ("", None) for row in self.rows for cell in row)
-
-
-def _clean(cell: Any) -> Any:
-    return nfc(cell) if isinstance(cell, str) else cell
+        return not any(cell not in ("", None) for row in self._iter() for cell in row)
 
 
 def read_tables(source: str | Path | BinaryIO, *, name: str | None = None) -> list[Table]:
@@ -127,6 +162,10 @@ def _check_unpacked(data: bytes, display: str) -> None:
 
 def _read_workbook(data: bytes, display: str, suffix: str) -> list[Table]:
     _check_unpacked(data, display)
+    # An encrypted .xlsx is not a zip at all: calamine would call it damaged.
+    if filechecks.is_encrypted(data):
+        raise errors.UnreadableFile(errors.PASSWORD, code="password", file=display)
+    uncomputed = filechecks.uncomputed_formulas(data) if suffix in _XLSX_SUFFIXES else {}
     # calamine reports damaged or foreign files through several exception types, some of
     # them not subclasses of CalamineError, so anything it raises means "cannot read".
     try:
@@ -138,8 +177,9 @@ def _read_workbook(data: bytes, display: str, suffix: str) -> list[Table]:
         tables = [
             Table(
                 name=sheet.name,
-                rows=[[_clean(c) for c in row] for row in sheet.to_python(skip_empty_area=False)],
                 merges=_merges(sheet),
+                source=_sheet_rows(sheet),
+                uncomputed=uncomputed.get(sheet.name, frozenset()),
             )
             for sheet in sheets
         ]
@@ -150,6 +190,21 @@ def _read_workbook(data: bytes, display: str, suffix: str) -> list[Table]:
             errors.CORRUPT, code="corrupt", file=display, format=suffix.lstrip(".").upper()
         ) from None
     return tables
+
+
+def _sheet_rows(sheet) -> Callable[[], Iterator[list[Any]]]:
+    """The sheet's rows from A1, cleaned one at a time from calamine's own copy.
+
+    iter_rows() starts at row 1 but at the first used column; the blank columns before it
+    are put back, so that cells sit where to_python(skip_empty_area=False) puts them.
+    """
+    pad = [""] * (sheet.start[1] if sheet.start else 0)
+
+    def rows() -> Iterator[list[Any]]:
+        for row in sheet.iter_rows():
+            yield [*pad, *(nfc(c) if c.__class__ is str else c for c in row)]
+
+    return rows
 
 
 def _merges(sheet) -> list[Merge]:
@@ -203,7 +258,14 @@ def _read_csv(data: bytes, display: str) -> Table:
     text, encoding = decode_text(data, display)
     delimiter = sniff_delimiter(text)
     try:
-        rows = [[nfc(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        # Read through once now, so that a broken file is refused before any row is used.
+        for _row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            pass
     except csv.Error:
         raise errors.UnreadableFile(errors.NOT_TEXT, code="not_text", file=display) from None
-    return Table(name=Path(display).stem, rows=rows, encoding=encoding)
+
+    def rows() -> Iterator[list[Any]]:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            yield [nfc(c) for c in row]
+
+    return Table(name=Path(display).stem, source=rows, encoding=encoding)

@@ -40,10 +40,11 @@ def write_rejects(result: ImportResult, target: str | Path | BinaryIO) -> int:
     a caller that asked for it always gets one.
     """
     layout = result.layout
-    table_rows: list[list[Any]] = layout.table.rows if layout else []
-    top = table_rows[: layout.data_start] if layout else []
+    # The rows above the data come from the file again; the rejected rows kept their cells
+    # (the import does not keep the file's other rows).
+    top = layout.table.head(layout.data_start) if layout else []
     rows = result.rejected_rows
-    kept = [*top, *(_cells(table_rows, r.number) for r in rows)]
+    kept = [*top, *(r.cells for r in rows)]
     width = max((len(cells) for cells in kept), default=0)
     merges = [
         m for m in (layout.table.merges if layout else []) if m[1][0] < len(top) and m[0] != m[1]
@@ -85,7 +86,7 @@ def write_rejects(result: ImportResult, target: str | Path | BinaryIO) -> int:
 
     for offset, row in enumerate(rows):
         index = len(top) + offset
-        cells = _cells(table_rows, row.number)
+        cells = row.cells
         bad = {by_header[e.column] for e in row.errors if e.column in by_header}
         for col in range(width):
             value = cells[col] if col < len(cells) else ""
@@ -99,10 +100,6 @@ def write_rejects(result: ImportResult, target: str | Path | BinaryIO) -> int:
         sheet.freeze_panes(len(top), 0)
     workbook.close()
     return len(rows)
-
-
-def _cells(table_rows: list[list[Any]], number: int) -> list[Any]:
-    return table_rows[number - 1] if 0 < number <= len(table_rows) else []
 
 
 def _last_used_column(rows: Sequence[Sequence[Any]]) -> int:

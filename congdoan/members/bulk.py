@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from congdoan.core import audit
 from congdoan.core.dates import format_date
 from congdoan.core.text import nfc
-from congdoan.members import errors, rules, services
+from congdoan.members import errors, rules, services, span_hooks
 from congdoan.members.models import Member, Membership
 from congdoan.org.models import Unit, UnitVersion
 
@@ -66,10 +66,15 @@ _d = format_date
 class PersonHistory:
     """One person to create: `person` holds register_member's fields; `spans` are dicts with
     unit (a Unit or its id), status, start, end, start_reason, end_reason and an optional note.
+
+    `member`, if given, is an unsaved Member its caller has already passed through
+    services.clean_person (the roster import checks every row so): it is used instead of
+    building and cleaning another one from `person`, which may then be left empty.
     """
 
     person: dict[str, Any]
     spans: list[dict[str, Any]] = field(default_factory=list)
+    member: Member | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,9 @@ class _Loader:
             try:
                 checked.append((index, *self.check_person(index, history)))
             except ValidationError as error:
-                self.fail(index, history.person.get("full_name"), error)
+                given = history.member
+                name = given.full_name if given is not None else history.person.get("full_name")
+                self.fail(index, name, error)
         checked = self.check_database(checked)
         if self.problems or not checked:
             return  # keep checking the rest, but write nothing
@@ -174,6 +181,8 @@ class _Loader:
         for span in spans:
             span.member_id = span.member.pk
         _insert(Membership, spans)
+        if span_hooks.listening():
+            span_hooks.spans_changed(added=span_hooks.snapshot(m.pk for m in members))
         audit.record(
             actor=actor,
             obj=members[0],
@@ -209,9 +218,12 @@ class _Loader:
     # --- one person, in memory -----------------------------------------------------------
 
     def check_person(self, index: int, history: PersonHistory) -> tuple[Member, list[_Span]]:
-        # The same cleaning (and messages) as register_member.
-        member = Member(**{k: v for k, v in history.person.items() if k in services.PERSON_FIELDS})
-        services.clean_person(member)
+        member = history.member
+        if member is None:
+            # The same cleaning (and messages) as register_member.
+            fields = {k: v for k, v in history.person.items() if k in services.PERSON_FIELDS}
+            member = Member(**fields)
+            services.clean_person(member)
         if member.national_id and (other := self.national_ids.get(member.national_id)) is not None:
             rules.fail(NATIONAL_ID_TWICE, "national_id_taken", national_id=member.national_id,
                        other=other + 1)

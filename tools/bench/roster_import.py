@@ -242,7 +242,8 @@ def main(argv: list[str] | None = None) -> Path | None:
             results[case] = _run_case(case.split("@")[0], files[rows], rows, args)
             figures = results[case]
             print(
-                f"  {case}: {rows:,} rows in {figures['seconds']:.2f} s, "
+                f"  {case}: {rows:,} rows in {figures['seconds']:.2f} s "
+                f"(CPU {figures.get('cpu_seconds', 0):.2f} s), "
                 f"{figures['rows_per_s']:,} rows/s, peak {figures['peak_mb']:.0f} MB",
                 flush=True,
             )

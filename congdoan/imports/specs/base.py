@@ -13,6 +13,12 @@ The pipeline calls, in order:
     order(rows)           once, the order in which rows are written
     match / changes / create / update   per row, each row in its own savepoint
     finish()              once, if the writes are to be kept
+
+A spec that sets `streams` is run on chunks of rows instead, so memory does not grow with
+the file: validate_row, validate_rows, order and the writes run per chunk (validate_rows
+keeps what later chunks must see, e.g. the keys of the rows seen so far), then flush(),
+then the chunk's rows are dropped but the rejected ones. All chunks are written in the one
+transaction, rolled back at the end as for any import.
 """
 
 from collections.abc import Callable
@@ -75,6 +81,8 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     action: str = ""
+    #: Every cell of the row as read (what imports.rejects writes back for a rejected row).
+    cells: list[Any] = field(default_factory=list, repr=False)
     #: Scratch space for the spec (e.g. the parent unit it resolved).
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -124,6 +132,9 @@ class ImportSpec:
     #: create() only stages the row for finish() and writes nothing, so it needs no
     #: savepoint of its own (one per row is two round trips).
     stages_creates: ClassVar[bool] = False
+    #: Rows may be checked and written a chunk at a time (see the module's docstring):
+    #: no check needs the whole file at once, and rows need no particular order.
+    streams: ClassVar[bool] = False
 
     def header_matcher(self) -> Callable[[str, str], str | None] | None:
         """For columns made from the file's header: (header cell, cell under it) → key."""
@@ -162,6 +173,10 @@ class ImportSpec:
     def update(self, row: Row, obj: Any, changes: dict[str, Any], ctx: Context) -> Any:
         """Apply `changes` to `obj` through the app's services."""
         raise NotImplementedError
+
+    def flush(self, ctx: Context, *, write: bool) -> None:
+        """A streaming spec, after each chunk: write what create() staged (`write`), or drop
+        it when the import will be rolled back anyway (a dry run, a rejected row)."""
 
     def finish(self, ctx: Context) -> None:
         """Work left for after the last row when the writes are kept (one refresh, not many)."""

@@ -210,8 +210,11 @@ class EnterprisesSpec(ImportSpec):
         "enterprise_dissolved": "union",
     }
 
+    streams = True
+
     def __init__(self) -> None:
-        self.by_tax_code: dict[str, Row] = {}
+        # The first row of each tax code, across the chunks of a streamed import.
+        self.by_tax_code: dict[str, int] = {}
 
     def validate_row(self, row: Row, ctx: Context) -> None:
         for key in ("name", "address", "industry"):
@@ -240,15 +243,15 @@ class EnterprisesSpec(ImportSpec):
             code = row["tax_code"]
             if code is None:
                 continue
-            first = self.by_tax_code.setdefault(code, row)
-            if first is not row:
+            first = self.by_tax_code.setdefault(code, row.number)
+            if first != row.number:
                 ctx.reject(
                     row,
                     DUPLICATE_TAX_CODE,
                     code="duplicate_tax_code",
                     column="tax_code",
                     value=code,
-                    first=first.number,
+                    first=first,
                 )
 
     # --- writing -------------------------------------------------------------------------

@@ -4,13 +4,15 @@ A row is one person in one grassroots union. It is matched with the register by 
 ID, else by union card number, else by name + date (or year) of birth + union. A matched
 current member of that union whose details differ is corrected with update_member; an
 identical one is unchanged; a new person is registered and admitted on the joining date,
-all new people at the end through members.bulk (one audit entry per batch).
+through members.bulk after each chunk of rows (one audit entry per chunk).
 Every check is members' own (services.clean_person, rules.check_date, check_may_join), run
 before writing so a dry run reports the same errors; the services check again on writing.
-Existing people and units are read once for the whole file, not per row.
+Existing people and units are read once per chunk of rows (the spec streams), not per row.
 """
 
 import datetime as dt
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -56,6 +58,11 @@ def _messages(exc: ValidationError) -> list[tuple[str, str]]:
     ]
 
 
+def _contains(ordered: array, value: int) -> bool:
+    index = bisect_left(ordered, value)
+    return index < len(ordered) and ordered[index] == value
+
+
 def _chunks(values: Iterable, size: int = _CHUNK) -> Iterator[list]:
     iterator = iter(values)
     while chunk := list(islice(iterator, size)):
@@ -68,8 +75,9 @@ class MembersSpec(ImportSpec):
     options = ("unit",)
     columns = member_columns.COLUMNS
     error_columns = member_columns.ERROR_COLUMNS
-    # New people are written together by finish(), through the bulk loader.
+    # New people are written a chunk at a time by flush(), through the bulk loader.
     stages_creates = True
+    streams = True
 
     def __init__(self, unit: str | None = None) -> None:
         self.default_unit: Unit | None = None
@@ -86,6 +94,14 @@ class MembersSpec(ImportSpec):
         self.last_ends: dict[int, dt.date] = {}
         self.versions: dict[int, list[UnitVersion]] = {}
         self.new_people: list[bulk.PersonHistory] = []
+        # Across chunks: the first row of each national ID, card and (name, birth, union)
+        # key seen so far, and the people this import created (not matched again).
+        self.first_rows: dict[str, dict[Any, int]] = {
+            "national_id": {},
+            "card_number": {},
+            "full_name": {},
+        }
+        self.created_ids = array("q")  # 8 bytes a person, not a set's ~70
 
     def columns_for(self, layout) -> tuple[Column, ...]:
         found = ", ".join(f"“{h}”" for h in (*layout.headers.values(), *layout.ignored))
@@ -146,7 +162,6 @@ class MembersSpec(ImportSpec):
     def validate_rows(self, rows: list[Row], ctx: Context) -> None:
         self._read_units(rows)
         self._read_enterprises(rows, ctx)
-        firsts: dict[tuple, Row] = {}
         for row in rows:
             unit = self._unit(row, ctx)
             person = row.data.get("person")
@@ -160,13 +175,11 @@ class MembersSpec(ImportSpec):
                 key = (person.search_key, person.birth_year, person.birth_date, unit.pk)
                 keys.append(("full_name", key, errors.DUPLICATE_PERSON))
             for column, value, message in keys:
-                first = firsts.setdefault((column, value), row)
-                if first is not row:
+                first = self.first_rows[column].setdefault(value, row.number)
+                if first != row.number:
                     code = "duplicate_person" if column == "full_name" else f"duplicate_{column}"
                     shown = value if isinstance(value, str) else ""
-                    ctx.reject(
-                        row, message, code=code, column=column, value=shown, first=first.number
-                    )
+                    ctx.reject(row, message, code=code, column=column, value=shown, first=first)
         self._read_members([r for r in rows if r.ok])
 
     def _gender(self, row: Row, ctx: Context) -> str | None:
@@ -237,6 +250,9 @@ class MembersSpec(ImportSpec):
                 row.data["person"].enterprise = known[code]
 
     def _read_members(self, rows: list[Row]) -> None:
+        # Read again for each chunk, of its rows only: what the chunk before wrote is seen.
+        self.by_national_id, self.by_card = {}, {}
+        self.by_name, self.open_spans, self.last_ends = defaultdict(list), {}, {}
         people = [row.data["person"] for row in rows]
         ids = {p.national_id for p in people if p.national_id}
         cards = {p.card_number for p in people if p.card_number}
@@ -253,6 +269,13 @@ class MembersSpec(ImportSpec):
             ).select_related("member")
             for span in spans:
                 found[span.member_id] = span.member
+        if names and self.created_ids:
+            # A person this import created is no one's match: two rows the file gives as two
+            # people stay two, whichever chunks they fall in. (Only the name lookup can find
+            # them: a national ID or card given twice in the file is rejected as a duplicate.)
+            self.created_ids = array("q", sorted(self.created_ids))
+            for pk in [pk for pk in found if _contains(self.created_ids, pk)]:
+                del found[pk]
         for member in found.values():
             if member.national_id:
                 self.by_national_id[member.national_id] = member
@@ -346,15 +369,19 @@ class MembersSpec(ImportSpec):
             raise Invalid(errors.REQUIRED, code="required", column="joined_on")
         unit: Unit = row.data["unit"]
         rules.check_unit_versions(unit, self._versions(unit), person.joined_on)
-        fields = {key: getattr(person, key) for key in member_services.PERSON_FIELDS}
         span = {
             "unit": unit,
             "status": Membership.Status.ACTIVE,
             "start": person.joined_on,
             "start_reason": Membership.StartReason.ADMITTED,
         }
-        # Written all at once by finish(): the bulk loader runs the same rules in memory.
-        self.new_people.append(bulk.PersonHistory(person=fields, spans=[span]))
+        if person.enterprise is not None:
+            # The enterprise came after validate_row cleaned the person: clean again, as
+            # register_member would (it fills the employer's name).
+            member_services.clean_person(person)
+        # Written by flush(): the bulk loader runs the same rules in memory, on this cleaned
+        # person rather than cleaning another.
+        self.new_people.append(bulk.PersonHistory(person={}, spans=[span], member=person))
 
     def update(self, row: Row, obj: Member, changes: dict[str, Any], ctx: Context) -> Member:
         admit = changes.pop("_admit", False)
@@ -368,11 +395,16 @@ class MembersSpec(ImportSpec):
             self._admit(obj, row, ctx)
         return obj
 
-    def finish(self, ctx: Context) -> None:
-        if self.new_people:
+    def flush(self, ctx: Context, *, write: bool) -> None:
+        people, self.new_people = self.new_people, []
+        if write and people:
             # Checked row by row above; an error here means the register changed meanwhile,
             # and the whole import is rolled back.
-            bulk.load_member_histories(actor=ctx.actor, people=self.new_people, reason=ctx.reason)
+            loaded = bulk.load_member_histories(actor=ctx.actor, people=people, reason=ctx.reason)
+            self.created_ids.extend(loaded.member_ids)
+
+    def finish(self, ctx: Context) -> None:
+        self.flush(ctx, write=True)
 
     def _versions(self, unit: Unit) -> list[UnitVersion]:
         if unit.pk not in self.versions:
