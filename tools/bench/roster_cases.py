@@ -136,9 +136,9 @@ def _calamine_copy(path: Path) -> dict:
     from django.db.models import Max
     from python_calamine import CalamineWorkbook
 
+    from congdoan.analytics.generate_write import write_rows
     from congdoan.core.text import search_key
     from congdoan.members.models import Member, Membership
-    from tools.bench import synthetic
 
     steps = {}
     started = time.perf_counter()
@@ -176,8 +176,8 @@ def _calamine_copy(path: Path) -> dict:
     steps["read"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     with transaction.atomic():
-        synthetic._write(Member, people)
-        synthetic._write(Membership, spans)
+        write_rows(Member, people)
+        write_rows(Membership, spans)
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Member, Membership]):
                 cursor.execute(sql)
