@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from congdoan.accounts.scope import Scope, scope_for
 from congdoan.analytics import forms, pdf, selectors
+from congdoan.analytics.cache import remembered
 from congdoan.analytics.templatetags.dashboard_tags import STATUS_LABELS
 from congdoan.core.dates import format_date, today
 from congdoan.core.text import nfc
@@ -151,6 +154,26 @@ def _display_form(question: Question, board) -> forms.DashboardForm:
 def dashboard(request):
     scope = scope_for(request.user)
     question = ask(request, scope)
+    # The page's body depends only on the question, who may see what, the language and the
+    # data: rendered once, it is kept until the data change (analytics.cache).
+    seen_from = None if scope.is_everything else getattr(scope.unit, "pk", 0)
+    key = (
+        "dashboard",
+        sorted(request.GET.items()),
+        question.plan.pk if question.plan else None,
+        question.unit.pk if question.unit else None,
+        question.as_of,
+        question.structure,
+        seen_from,
+        get_language(),
+    )
+    # Rendered here from our own template, so safe to show as it is.
+    body = mark_safe(remembered("dashboard_body", key, lambda: _body(request, scope, question)))  # noqa: S308
+    title = question.unit.name if question.unit is not None else ""
+    return render(request, "analytics/dashboard.html", {"body": body, "title_unit": title})
+
+
+def _body(request, scope: Scope, question: Question) -> str:
     context = {"question": question, "as_of_text": format_date(question.as_of)}
     board = None
     missing = (
@@ -183,7 +206,7 @@ def dashboard(request):
             "code": question.indicator, "shown": board.indicator.name,
         })  # fmt: skip
     context["bad_question"] = bool(form.errors)
-    return render(request, "analytics/dashboard.html", context)
+    return render_to_string("analytics/_dashboard_body.html", context, request)
 
 
 @require_GET
