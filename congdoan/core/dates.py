@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import time
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,8 +11,22 @@ _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
+_today: tuple[int, str, dt.date] | None = None
+
+
 def today() -> dt.date:
-    return timezone.localdate()
+    """Today in the union's time zone (settings.TIME_ZONE; no per-user zones are activated).
+
+    Rules ask it several times per row of an import: the answer is kept for the second.
+    """
+    global _today
+    second = int(time.time())
+    kept = _today
+    if kept is not None and kept[0] == second and kept[1] == settings.TIME_ZONE:
+        return kept[2]
+    value = timezone.localdate()
+    _today = (second, settings.TIME_ZONE, value)
+    return value
 
 
 def history_start() -> dt.date:
