@@ -32,15 +32,18 @@ class Counts(models.Model):
         abstract = True
 
 
-# The unit foreign keys carry no database constraint: the rows are derived from spans whose
-# own key is checked, and a rebuild writes millions of them.
+# The unit foreign keys carry no database constraint and no index of their own: the rows are
+# derived from spans whose own key is checked, a rebuild writes millions of them, and the
+# unique (unit, day/month) index already serves lookups by unit.
 
 
 class UnitDay(Counts):
     """One union's changes on one day: stocks as the day's change (spans begun minus spans
     ended), flows as the day's events. Only days with a change have a row."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     day = models.DateField(_("day"))
 
     class Meta:
@@ -57,7 +60,9 @@ class UnitMonth(Counts):
     """One union in one month: stocks as they stood on its first day before that day's
     changes (the opening), flows as the month's events. Kept for every month in Checkpoint."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     month = models.DateField(_("month"))
 
     class Meta:

@@ -91,9 +91,11 @@ def _daily_sql() -> str:
     )
     columns = ", ".join(_q(c) for c in ("unit_id", "day", *FIGURES))
     sums = "SUM(a), SUM(b), SUM(c), SUM(d), SUM(j), SUM(l), SUM(ti), SUM(tout)"
+    # Written in date order: a date's rows then lie together on disk, and reading one
+    # month for every union touches a few pages, not one page per union.
     return (
         f"INSERT INTO {DAY} ({columns}) SELECT unit_id, day, {sums} "
-        f"FROM ({starts} UNION ALL {ends}) x GROUP BY unit_id, day"
+        f"FROM ({starts} UNION ALL {ends}) x GROUP BY unit_id, day ORDER BY day, unit_id"
     )
 
 
@@ -122,7 +124,7 @@ def _monthly_sql() -> str:
         f"FROM (SELECT unit_id, month, {openings}, {', '.join(flows)} FROM ("
         f"SELECT g.unit_id, g.month, {filled} FROM ({grid}) g "
         f"LEFT JOIN ({monthly}) mo ON mo.unit_id = g.unit_id AND mo.month = g.month"
-        f") filled) opened WHERE {nonzero}"
+        f") filled) opened WHERE {nonzero} ORDER BY month, unit_id"
     )
 
 
@@ -133,8 +135,11 @@ def rebuild() -> Rebuilt:
     _lock(Membership._meta.db_table, Member._meta.db_table, mode="SHARE")
     _lock(DAY, MONTH, CHECKPOINT, mode="EXCLUSIVE")
     with connection.cursor() as cursor:
-        for table in (MONTH, DAY, CHECKPOINT):
-            cursor.execute(f"DELETE FROM {table}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {MONTH}, {DAY}, {CHECKPOINT}")
+        else:
+            for table in (MONTH, DAY, CHECKPOINT):
+                cursor.execute(f"DELETE FROM {table}")
         cursor.execute(_daily_sql())
         cursor.execute(f"SELECT MIN(day) FROM {DAY}")
         first = cursor.fetchone()[0]
