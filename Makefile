@@ -44,13 +44,18 @@ messages: $(STAMP)
 # Benchmarks, not tests: each builds a throw-away database (SQLite in a temporary directory;
 # on PostgreSQL the database congdoan_bench, created and dropped) with a synthetic province and
 # prints its figures beside bench/reference.json. BENCH_ARGS=--save-reference makes the run
-# the new reference. `bench` takes about two minutes, `bench-national` five or six.
+# the new reference. `bench` takes about ten minutes, `bench-national` an hour or more.
 # `bench` then imports a generated roster of BENCH_ROWS rows beside django-import-export (the
-# optional extra `bench`, installed here only) and, on PostgreSQL, calamine + COPY.
+# optional extra `bench`, installed here only) and, on PostgreSQL, calamine + COPY; then the
+# dashboard's national roll-up (tools.bench.national: `congdoan generate` data, the roll-up
+# beside a recursive CTE, a GROUP BY summed in Python and DuckDB over Parquet) at
+# NATIONAL_MEMBERS members in NATIONAL_UNITS grassroots unions.
 BENCH_MEMBERS ?= 200000
 BENCH_ROWS ?= 100000
 BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 BENCH_ARGS ?=
+NATIONAL_MEMBERS ?= 1000000
+NATIONAL_UNITS ?= 13000
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test,bench]"
@@ -63,11 +68,16 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m tools.bench.roster_import --database sqlite --rows $(BENCH_ROWS) $(BENCH_ARGS)
 	$(BIN)/python -m tools.bench.roster_import --database postgres --postgres $(BENCH_POSTGRES) \
 		--rows $(BENCH_ROWS) $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench.national --postgres $(BENCH_POSTGRES) \
+		--members $(NATIONAL_MEMBERS) --units $(NATIONAL_UNITS) $(BENCH_ARGS)
 
-# The member list at 1,000,000 members on PostgreSQL.
-bench-national: $(STAMP)
+# The member list at 1,000,000 members, then the national roll-up at the country's size
+# (11 million members, 131,735 grassroots unions), on PostgreSQL.
+bench-national: $(BENCH_STAMP)
 	$(BIN)/python -m tools.bench --database postgres --postgres $(BENCH_POSTGRES) \
 		--members 1000000 $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench.national --postgres $(BENCH_POSTGRES) \
+		--members 11000000 --units 131735 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

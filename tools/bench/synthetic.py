@@ -17,17 +17,24 @@ import datetime as dt
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from congdoan.analytics.generate_people import (
+    EMPLOYERS,
+    MIX_LEFT,
+    MIX_SUSPENDED,
+    MIX_TRANSFERRED,
+    NAME_POOL,
+    name_pool,
+)
+from congdoan.analytics.generate_write import write_rows
 from congdoan.core.dates import today
-from congdoan.core.text import search_key
 from congdoan.demo.people import PersonMaker
 from congdoan.members.models import Member, Membership
 from congdoan.org import services as org_services
@@ -48,22 +55,10 @@ DISTRICTS = [
     "thị xã Vĩnh Châu",
     "thị xã Ngã Năm",
 ]
-EMPLOYERS = [
-    "Trường Tiểu học",
-    "Trường THCS",
-    "Trường Mầm non",
-    "Công ty TNHH Thủy sản",
-    "Công ty CP Lương thực",
-    "Trạm Y tế xã",
-    "UBND xã",
-    "Hợp tác xã Nông nghiệp",
-]
 #: Members per grassroots union on average, when the number of unions is not given.
 MEMBERS_PER_UNION = 300
 # Share of Khmer and Hoa people, as in Sóc Trăng.
 ETHNIC_MIX = (0.25, 0.03)
-CHUNK = 50_000
-NAME_POOL = 10_000
 # Plain strings: the rows go to the database drivers, not through Django's fields.
 ACTIVE, SUSPENDED = Membership.Status.ACTIVE.value, Membership.Status.SUSPENDED.value
 Start, End = Membership.StartReason, Membership.EndReason
@@ -102,9 +97,9 @@ def build(*, members: int, unions_per_district: int | None = None, seed: int = 2
     open_spans = Counter()
     member_rows, span_rows = _people(rng, members, unions, open_spans)
     with transaction.atomic():
-        _write(Member, member_rows)
+        write_rows(Member, member_rows)
         step("members")
-        spans = _write(Membership, span_rows)
+        spans = write_rows(Membership, span_rows)
         step("spans")
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Member, Membership]):
@@ -181,15 +176,7 @@ def _people(
     first_span = (Membership.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
     maker, spans = PersonMaker(rng), []
     now, on = timezone.now(), today()
-    # Names drawn ahead for each people and gender, then picked from: drawing a million
-    # one by one takes half a minute, and a pool this size keeps the names' frequencies.
-    pool = min(count, NAME_POOL)
-    names = {
-        (ethnicity, gender): [maker.name(ethnicity, gender) for _ in range(pool)]
-        for ethnicity in ("Kinh", "Khmer", "Hoa")
-        for gender in ("male", "female")
-    }
-    keys = {name: search_key(name) for drawn in names.values() for name in set(drawn)}
+    names, keys = name_pool(rng, min(count, NAME_POOL))
     khmer, hoa = ETHNIC_MIX
 
     def people() -> Iterator[dict]:
@@ -243,66 +230,18 @@ def _spans(
     """One person's spans (values of SPAN_FIELDS), oldest first, all before `on`."""
     later = joined + dt.timedelta(days=30 + rng.randrange(max(1, (on - joined).days - 60)))
     roll = rng.random()
-    if roll < 0.06 and (other := rng.choice(district).pk) != unit:
+    if roll < MIX_TRANSFERRED and (other := rng.choice(district).pk) != unit:
         return [
             (member_id, unit, ACTIVE, joined, ADMITTED, later, TRANSFERRED),
             (member_id, other, ACTIVE, later, TRANSFERRED, None, ""),
         ]
-    if roll < 0.11:
+    if roll < MIX_SUSPENDED:
         since = max(joined + dt.timedelta(days=30), on - dt.timedelta(days=rng.randrange(300)))
         return [
             (member_id, unit, ACTIVE, joined, ADMITTED, since, SUSPENDED),
             (member_id, unit, SUSPENDED, since, SUSPENDED, None, ""),
         ]
-    if roll < 0.22:
+    if roll < MIX_LEFT:
         reason = rng.choice(LEAVING)
         return [(member_id, unit, ACTIVE, joined, ADMITTED, later, reason)]
     return [(member_id, unit, ACTIVE, joined, ADMITTED, None, "")]
-
-
-def _write(model: type[models.Model], rows: Iterable[dict]) -> int:
-    """Insert `rows` (field attnames to values, ids included) into the model's table.
-
-    Columns a row leaves out take the field's default; auto_now fields take now.
-    """
-    fields = model._meta.concrete_fields
-    now = timezone.now()
-
-    def default(field: models.Field):
-        stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        return now if stamped else field.get_default()
-
-    columns = [(f.attname, default(f)) for f in fields]
-    ops, adapted, adapters = connection.ops, {}, {}
-    # psycopg adapts dates itself; the sqlite3 module's own date adapters are deprecated.
-    if connection.vendor != "postgresql":
-        for i, f in enumerate(fields):
-            if isinstance(f, models.DateTimeField):
-                adapters[i] = ops.adapt_datetimefield_value
-            elif isinstance(f, models.DateField):
-                adapters[i] = ops.adapt_datefield_value
-
-    def values(row: dict) -> list:
-        out = [row.get(name, default) for name, default in columns]
-        for i, adapt in adapters.items():
-            if (value := out[i]) is not None:
-                if value not in adapted:
-                    adapted[value] = adapt(value)
-                out[i] = adapted[value]
-        return out
-
-    table = ops.quote_name(model._meta.db_table)
-    names = ", ".join(ops.quote_name(f.column) for f in fields)
-    written, raw = 0, connection.connection
-    rows = iter(rows)
-    if connection.vendor == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(values(row))
-                written += 1
-        return written
-    marks = ", ".join("?" for _ in fields)
-    while chunk := [values(row) for row in islice(rows, CHUNK)]:
-        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", chunk)
-        written += len(chunk)
-    return written
