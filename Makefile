@@ -49,7 +49,8 @@ messages: $(STAMP)
 # optional extra `bench`, installed here only) and, on PostgreSQL, calamine + COPY; then the
 # dashboard's national roll-up (tools.bench.national: `congdoan generate` data, the roll-up
 # beside a recursive CTE, a GROUP BY summed in Python and DuckDB over Parquet) at
-# NATIONAL_MEMBERS members in NATIONAL_UNITS grassroots unions.
+# NATIONAL_MEMBERS members in NATIONAL_UNITS grassroots unions; last, the dashboard under 16
+# concurrent clients (tools.bench.dashboard_load, on the demo loaded into a temporary dir).
 BENCH_MEMBERS ?= 200000
 BENCH_ROWS ?= 100000
 BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
@@ -70,6 +71,7 @@ bench: $(BENCH_STAMP)
 		--rows $(BENCH_ROWS) $(BENCH_ARGS)
 	$(BIN)/python -m tools.bench.national --postgres $(BENCH_POSTGRES) \
 		--members $(NATIONAL_MEMBERS) --units $(NATIONAL_UNITS) $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench.dashboard_load $(BENCH_ARGS)
 
 # The member list at 1,000,000 members, then the national roll-up at the country's size
 # (11 million members, 131,735 grassroots unions), on PostgreSQL.
