@@ -194,36 +194,17 @@ def _make_months(upto: dt.date) -> dt.date:
         month = month.replace(day=1)
     else:
         month = next_month(last)
-    stocks = ", ".join(_q(c) for c in STOCKS)
-    flows = ", ".join(_q(c) for c in FLOWS)
-    # Named: the first SELECT of a UNION names the columns the outer query sums.
-    zero_stocks = ", ".join(f"0 AS {_q(c)}" for c in STOCKS)
-    zero_flows = ", ".join(f"0 AS {_q(c)}" for c in FLOWS)
-    sums = ", ".join(f"SUM({_q(c)})" for c in FIGURES)
-    nonzero = " OR ".join(f"SUM({_q(c)}) <> 0" for c in FIGURES)
-    columns = ", ".join(_q(c) for c in ("unit_id", "month", *FIGURES))
     with connection.cursor() as cursor:
         while month <= upto:
             following = next_month(month)
-            parts, params = [], []
+            parts = []
             if last is not None:
-                parts.append(
-                    f"SELECT unit_id, {stocks}, {zero_flows} FROM {MONTH} WHERE month = %s"
-                )
-                parts.append(
-                    f"SELECT unit_id, {stocks}, {zero_flows} FROM {DAY} "
-                    "WHERE day >= %s AND day < %s"
-                )
-                params += [last, last, month]
-            parts.append(
-                f"SELECT unit_id, {zero_stocks}, {flows} FROM {DAY} WHERE day >= %s AND day < %s"
-            )
-            params += [month, following]
-            cursor.execute(
-                f"INSERT INTO {MONTH} ({columns}) SELECT unit_id, %s, {sums} "
-                f"FROM ({' UNION ALL '.join(parts)}) x GROUP BY unit_id HAVING {nonzero}",
-                [month, *params],
-            )
+                parts += [
+                    _stocks_from(MONTH, "month = %s", [last]),
+                    _stocks_from(DAY, "day >= %s AND day < %s", [last, month]),
+                ]
+            parts.append(_flows_of(month, following))
+            _insert_month(cursor, month, parts)
             Checkpoint.objects.create(month=month)
             last, month = month, following
     return last
@@ -232,23 +213,38 @@ def _make_months(upto: dt.date) -> dt.date:
 def make_months_before(first: dt.date, kept: dt.date) -> None:
     """The monthly rows of the months from `first` up to `kept` (the first month kept so
     far), from the daily rows: for a change dated before anything kept."""
-    stocks = ", ".join(_q(c) for c in STOCKS)
-    flows = ", ".join(_q(c) for c in FLOWS)
-    zero_stocks = ", ".join(f"0 AS {_q(c)}" for c in STOCKS)
-    zero_flows = ", ".join(f"0 AS {_q(c)}" for c in FLOWS)
-    sums = ", ".join(f"SUM({_q(c)})" for c in FIGURES)
-    nonzero = " OR ".join(f"SUM({_q(c)}) <> 0" for c in FIGURES)
-    columns = ", ".join(_q(c) for c in ("unit_id", "month", *FIGURES))
     month = first
     with connection.cursor() as cursor:
         while month < kept:
             following = next_month(month)
-            cursor.execute(
-                f"INSERT INTO {MONTH} ({columns}) SELECT unit_id, %s, {sums} FROM ("
-                f"SELECT unit_id, {stocks}, {zero_flows} FROM {DAY} WHERE day < %s "
-                f"UNION ALL SELECT unit_id, {zero_stocks}, {flows} FROM {DAY} "
-                f"WHERE day >= %s AND day < %s) x GROUP BY unit_id HAVING {nonzero}",
-                [month, month, month, following],
-            )
+            parts = [_stocks_from(DAY, "day < %s", [month]), _flows_of(month, following)]
+            _insert_month(cursor, month, parts)
             Checkpoint.objects.create(month=month)
             month = following
+
+
+def _stocks_from(table: str, where: str, params: list) -> tuple[str, list]:
+    stocks = ", ".join(_q(c) for c in STOCKS)
+    # Named: the first SELECT of a UNION names the columns the outer query sums.
+    no_flows = ", ".join(f"0 AS {_q(c)}" for c in FLOWS)
+    return f"SELECT unit_id, {stocks}, {no_flows} FROM {table} WHERE {where}", params
+
+
+def _flows_of(month: dt.date, following: dt.date) -> tuple[str, list]:
+    no_stocks = ", ".join(f"0 AS {_q(c)}" for c in STOCKS)
+    flows = ", ".join(_q(c) for c in FLOWS)
+    where = "day >= %s AND day < %s"
+    return f"SELECT unit_id, {no_stocks}, {flows} FROM {DAY} WHERE {where}", [month, following]
+
+
+def _insert_month(cursor, month: dt.date, parts: list[tuple[str, list]]) -> None:
+    """The monthly rows of `month`: per union, the sums of the parts' rows (not all zero)."""
+    sums = ", ".join(f"SUM({_q(c)})" for c in FIGURES)
+    nonzero = " OR ".join(f"SUM({_q(c)}) <> 0" for c in FIGURES)
+    columns = ", ".join(_q(c) for c in ("unit_id", "month", *FIGURES))
+    union = " UNION ALL ".join(sql for sql, _params in parts)
+    cursor.execute(
+        f"INSERT INTO {MONTH} ({columns}) SELECT unit_id, %s, {sums} "
+        f"FROM ({union}) x GROUP BY unit_id HAVING {nonzero}",
+        [month, *(p for _sql, params in parts for p in params)],
+    )

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from congdoan.analytics import backtests, progress
 from congdoan.analytics.status import label
-from congdoan.core.dates import parse_date, today
-from congdoan.org.models import Unit
+from congdoan.core.commands import as_of_or_exit, unit_or_exit
 from congdoan.plans.models import Plan
 
 
@@ -46,18 +45,8 @@ class Command(BaseCommand):
             raise CommandError(_("No plan has the code %(plan)s.") % options, returncode=2)
         unit = plan.owner
         if options["unit"]:
-            unit = Unit.objects.filter(code=options["unit"].upper()).first()
-            if unit is None:
-                raise CommandError(
-                    _("No unit has the code %(code)s.") % {"code": options["unit"]},
-                    returncode=2,
-                )
-        try:
-            on = parse_date(options["as_of"]) or today()
-        except ValueError as error:
-            raise CommandError(
-                _("“%(as_of)s” is not a date (dd/mm/yyyy).") % options, returncode=2
-            ) from error
+            unit = unit_or_exit(options["unit"])
+        on = as_of_or_exit(options["as_of"])
         if options["backtest"]:
             return self._backtest(unit, on, options)
         result = progress.plan_progress(plan, unit=unit, as_of=on, structure=options["structure"])

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from congdoan.core.dates import parse_date, today
+from congdoan.core.commands import as_of_or_exit, unit_or_exit
 from congdoan.enterprises import selectors
 from congdoan.org.models import Unit
 
@@ -42,15 +42,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         translation.activate(settings.LANGUAGE_CODE)
-        unit = Unit.objects.filter(code=options["code"].upper()).first()
-        if unit is None:
-            raise CommandError(_("No unit has the code %(code)s.") % options, returncode=2)
-        try:
-            on = parse_date(options["as_of"]) or today()
-        except ValueError as error:
-            raise CommandError(
-                _("“%(as_of)s” is not a date (dd/mm/yyyy).") % options, returncode=2
-            ) from error
+        unit = unit_or_exit(options["code"])
+        on = as_of_or_exit(options["as_of"])
         if options["min_workers"] is not None and options["min_workers"] < 0:
             raise CommandError(_("--min-workers cannot be negative."), returncode=2)
         query = {

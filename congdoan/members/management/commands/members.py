@@ -4,13 +4,12 @@
 import json
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from congdoan.core.dates import parse_date, today
+from congdoan.core.commands import as_of_or_exit, unit_or_exit
 from congdoan.members import duplicates, selectors
-from congdoan.org.models import Unit
 
 
 class Command(BaseCommand):
@@ -31,15 +30,8 @@ class Command(BaseCommand):
         translation.activate(settings.LANGUAGE_CODE)
         if options["action"] == "duplicates":
             return self._duplicates(options)
-        unit = Unit.objects.filter(code=options["code"].upper()).first()
-        if unit is None:
-            raise CommandError(_("No unit has the code %(code)s.") % options, returncode=2)
-        try:
-            on = parse_date(options["as_of"]) or today()
-        except ValueError as error:
-            raise CommandError(
-                _("“%(as_of)s” is not a date (dd/mm/yyyy).") % options, returncode=2
-            ) from error
+        unit = unit_or_exit(options["code"])
+        on = as_of_or_exit(options["as_of"])
         result = selectors.count_members(unit=unit, on=on, structure=options["structure"])
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
@@ -63,11 +55,7 @@ class Command(BaseCommand):
         """`congdoan members duplicates [--unit CODE] [--json]`: scan, then say what is open."""
         unit = None
         if options["unit"]:
-            unit = Unit.objects.filter(code=options["unit"].upper()).first()
-            if unit is None:
-                raise CommandError(
-                    _("No unit has the code %(code)s.") % {"code": options["unit"]}, returncode=2
-                )
+            unit = unit_or_exit(options["unit"])
         flagged = duplicates.scan(unit=unit)
         result = {
             "unit": unit.code if unit else None,
