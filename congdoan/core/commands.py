@@ -26,3 +26,8 @@ def as_of_or_exit(text: str) -> dt.date:
         raise CommandError(
             _("“%(as_of)s” is not a date (dd/mm/yyyy).") % {"as_of": text}, returncode=2
         ) from error
+
+
+def structure_label(structure: str) -> str:
+    """The words for a structure in a command's text (its JSON keeps the code)."""
+    return _("As it was then") if structure == "as-was" else _("Restated to today's")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from congdoan.analytics import backtests, progress
 from congdoan.analytics.status import label
-from congdoan.core.commands import as_of_or_exit, unit_or_exit
+from congdoan.core.commands import as_of_or_exit, structure_label, unit_or_exit
 from congdoan.plans.models import Plan
 
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 "plan": plan,
                 "period": result.period_label,
                 "date": f"{on:%d/%m/%Y}",
-                "structure": result.structure,
+                "structure": structure_label(result.structure),
             }
         )
         for unit_progress in [result.unit, *result.children]:

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from congdoan.core.commands import as_of_or_exit, unit_or_exit
+from congdoan.core.commands import as_of_or_exit, structure_label, unit_or_exit
 from congdoan.members import duplicates, selectors
 
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 % {
                     "unit": unit,
                     "date": f"{on:%d/%m/%Y}",
-                    "structure": result.structure,
+                    "structure": structure_label(result.structure),
                     "members": result.members,
                     "suspended": result.suspended,
                     "female": result.female,
