@@ -5,8 +5,7 @@ from dataclasses import asdict, dataclass
 
 from congdoan.analytics import forecast as fc
 from congdoan.analytics import rollup
-from congdoan.analytics.history import MonthlyHistory
-from congdoan.analytics.progress import since_first
+from congdoan.analytics.history import MonthlyHistory, since_first
 from congdoan.analytics.structure import AS_WAS
 
 

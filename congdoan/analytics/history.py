@@ -96,3 +96,17 @@ class MonthlyHistory:
 
 def _index(month: dt.date) -> int:
     return month.year * 12 + month.month - 1
+
+
+def since_first(series: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:
+    """The months from the first with a figure: the zeros before a union had members (or
+    before its records were kept here) are not a history to extrapolate."""
+    for i, (_month, value) in enumerate(series):
+        if value:
+            return series[i:]
+    return []
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)

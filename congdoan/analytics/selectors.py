@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from congdoan.accounts.scope import Scope
 from congdoan.analytics import progress
+from congdoan.analytics import series as charts
 from congdoan.analytics.cache import remembered
 from congdoan.core.dates import today
 from congdoan.enterprises import selectors as enterprise_selectors
@@ -182,7 +183,7 @@ class Dashboard:
     indicators: list[Indicator]
     indicator: Indicator | None
     headline: progress.IndicatorProgress | None
-    series: progress.ChartSeries | None
+    series: charts.ChartSeries | None
     rows: list[Row]
     breadcrumb: list[Unit]
     uncovered: Uncovered
@@ -247,7 +248,7 @@ def dashboard(
         remembered(
             "series",
             (*key, indicator.pk),
-            lambda: progress.headline_series(
+            lambda: charts.headline_series(
                 plan, indicator, unit, as_of=as_of, structure=structure
             ),
         )

@@ -6,7 +6,7 @@ Loaded around the units' history (demo.units), as production would record it:
    stock admitted earlier, at the union's founding or in 2000–2018) to 30/06/2025 and
    written through members.bulk; spans still running are left open. Unions closed or merged
    before then end their members' spans as org's hooks would have.
-2. The reform runs (demo.units): the hooks (members.services.end_memberships_of_unit) end the
+2. The reform runs (demo.units): the hooks (members.reorganisation.end_memberships_of_unit) end the
    memberships in the state bodies' unions on 01/07/2025; at_reform() follows suit here.
 3. After the reform, to today: what happens to people already written goes through the
    per-row services (leave, transfer, suspend, resume, readmit); people who join after the

@@ -9,9 +9,9 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from congdoan.enterprises import hooks as enterprise_hooks
-        from congdoan.members import org_hooks, services, span_hooks
+        from congdoan.members import org_hooks, reorganisation, span_hooks
         from congdoan.org import hooks
 
-        hooks.on_unit_end(services.end_memberships_of_unit)
+        hooks.on_unit_end(reorganisation.end_memberships_of_unit)
         hooks.on_kind_change(org_hooks.refuse_kind_change_while_holding_members)
         enterprise_hooks.on_ownership_change(span_hooks.employer_sector_changed)

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from congdoan.analytics import progress, selectors
+from congdoan.analytics import series as charts
 from congdoan.analytics.templatetags.dashboard_tags import figure_text
 from congdoan.analytics.tests.dashboard_fixture import AS_OF, AS_OF_TEXT, make_progress_plan
 from congdoan.org import services as org_services
@@ -130,7 +131,7 @@ def test_the_line_chart_carries_headline_series(client, users, org, plan):
     page = get(client, users.province_manager, as_of=AS_OF_TEXT).content.decode()
     line = chart_json(page)["line"]
     members = plan.indicators.get(code="DV_TONG")
-    series = progress.headline_series(plan, members, org.province, as_of=AS_OF)
+    series = charts.headline_series(plan, members, org.province, as_of=AS_OF)
     assert line["actual"] == series.actual
     assert line["target"] == series.target
     assert line["low"] == series.low and line["high"] == series.high

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from congdoan.analytics import progress
+from congdoan.analytics import series as charts
 from congdoan.analytics import status as st
 from congdoan.members import selectors
 from congdoan.members import services as member_services
@@ -124,7 +125,7 @@ def test_the_structure_restated_moves_a_unions_history(org, plan):
 def test_the_chart_series_join_actual_and_forecast(org, plan):
     roster(org)
     members = plan.indicators.get(code="DV")
-    series = progress.headline_series(plan, members, org.province, as_of=dt.date(2022, 6, 15))
+    series = charts.headline_series(plan, members, org.province, as_of=dt.date(2022, 6, 15))
     assert series.months[0] == dt.date(2021, 1, 1)
     assert series.months[-1] == dt.date(2023, 12, 1)
     june = series.months.index(dt.date(2022, 6, 1))
