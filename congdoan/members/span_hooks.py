@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
 
-from congdoan.enterprises.models import NON_STATE_SECTOR
+from congdoan.enterprises.models import NON_STATE_SECTOR, Enterprise
 
 _IN_CHUNK = 2000
 
@@ -90,8 +90,6 @@ def facts_for_member(span, member) -> SpanFacts:
     """The facts of one span of `member` (one query for the employer's sector, if any)."""
     ownership = None
     if member.enterprise_id is not None:
-        from congdoan.enterprises.models import Enterprise
-
         ownership = (
             Enterprise.objects.filter(pk=member.enterprise_id)
             .values_list("ownership", flat=True)
