@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
+from congdoan.analytics import openings
 from congdoan.analytics.models import Checkpoint
 from congdoan.core.models import AuditEntry
 from congdoan.org import forest as org_forest
@@ -40,3 +41,4 @@ def remembered(name: str, key: tuple, compute: Callable[[], T]) -> T:
 
 def forget() -> None:
     cache.clear()
+    openings.forget()

@@ -6,8 +6,8 @@ import datetime as dt
 import numpy as np
 from django.db import connection
 
+from congdoan.analytics.arrays import fetch_ints
 from congdoan.analytics.models import FIGURES, STOCKS, UnitMonth
-from congdoan.analytics.rollup import fetch_ints
 from congdoan.analytics.services import ensure_checkpoints, next_month
 from congdoan.analytics.structure import Shape
 
@@ -70,8 +70,9 @@ class MonthlyHistory:
             )
             months, values = rest[:, 0] - base, rest[:, 1:]
             for layer in layers:
-                owner = np.array([self._asked.get(layer.get(int(u)), -1) for u in unit_col],
-                                 dtype=np.int64)
+                owner = np.array(
+                    [self._asked.get(layer.get(int(u)), -1) for u in unit_col], dtype=np.int64
+                )
                 keep = owner >= 0
                 np.add.at(sums, (owner[keep], months[keep]), values[keep])
         self._sums = sums

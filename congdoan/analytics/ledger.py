@@ -13,7 +13,14 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from congdoan.analytics.models import FIGURES, STOCKS, Checkpoint, UnitDay, UnitMonth
+from congdoan.analytics.models import (
+    FIGURES,
+    STOCKS,
+    Checkpoint,
+    UnitDay,
+    UnitMonth,
+    new_stamp,
+)
 from congdoan.members.models import LEAVING_REASONS, Membership
 from congdoan.members.span_hooks import SpanFacts
 
@@ -70,10 +77,7 @@ def _upsert_sql(table: str, key_columns: tuple[str, str], select: str) -> str:
     columns = ", ".join(q(c) for c in (*key_columns, *FIGURES))
     updates = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in FIGURES)
     keys = ", ".join(q(c) for c in key_columns)
-    return (
-        f"INSERT INTO {table} ({columns}) {select} "
-        f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
-    )
+    return f"INSERT INTO {table} ({columns}) {select} ON CONFLICT ({keys}) DO UPDATE SET {updates}"
 
 
 def add(changes: dict[Key, list[int]]) -> None:
@@ -109,11 +113,19 @@ def add(changes: dict[Key, list[int]]) -> None:
             if any(opening) or any(flows):
                 month_rows.append((unit_id, month, *opening, *flows))
     day_rows = [(unit_id, day, *values) for (unit_id, day), values in changes.items()]
+    first_day = min(day for _unit, day in changes)
     with connection.cursor() as cursor:
         cursor.executemany(day_sql, day_rows)
         if month_rows:
             cursor.executemany(month_sql, month_rows)
-    earliest = min(month_of(day) for _unit, day in changes)
+        if kept and first_day < kept[-1]:
+            # The openings of the months after the change moved: copies kept in memory
+            # (analytics.openings) must be read again.
+            cursor.execute(
+                f"UPDATE {Checkpoint._meta.db_table} SET stamp = %s WHERE month > %s",
+                [new_stamp(), first_day],
+            )
+    earliest = month_of(first_day)
     if kept and earliest < kept[0]:
         # A change before the first month kept: the months from it on are made from the
         # daily rows (which hold it now), so every date keeps a month to start from.

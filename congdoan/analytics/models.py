@@ -6,6 +6,8 @@ from the membership spans, and the members services keep them current (members.s
 A span counts from its start up to the day before its end; suspended members count.
 """
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -75,11 +77,19 @@ class UnitMonth(Counts):
         return f"{self.unit_id} {self.month:%m/%Y}"
 
 
+def new_stamp() -> int:
+    return secrets.randbits(62)
+
+
 class Checkpoint(models.Model):
     """A month whose UnitMonth rows are there for every union (a row per union with any
     figure not zero). Months after the last one are made when first read."""
 
     month = models.DateField(unique=True)
+    # Drawn anew whenever the month's rows change (a back-dated change, a rebuild makes new
+    # months): a process that keeps the rows in memory knows by it whether they still hold.
+    # Random, not a counter: ids and counters repeat after a rolled-back transaction.
+    stamp = models.BigIntegerField(default=new_stamp, editable=False)
 
     class Meta:
         ordering = ["month"]

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
+from congdoan.analytics.arrays import add_rows, fetch_ints
 from congdoan.analytics.models import FLOWS, STOCKS, UnitDay, UnitMonth
+from congdoan.analytics.openings import month_openings
 from congdoan.analytics.services import ensure_checkpoints, next_month
 from congdoan.analytics.structure import AS_WAS, CURRENT, STRUCTURES, Shape, shape
 
@@ -67,28 +69,6 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def fetch_ints(sql: str, params: Sequence, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """(first column, the other `width` columns) of an all-integer query, as int64 arrays."""
-    columns = width + 1
-    if connection.vendor == "postgresql":
-        # One row of one array per column: psycopg parses each array in C, where a row per
-        # union (130,000 at national scale) costs a Python object each.
-        names = ", ".join(f"c{i}" for i in range(columns))
-        arrays = ", ".join(f"array_agg(CAST(c{i} AS bigint))" for i in range(columns))
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {arrays} FROM ({sql}) AS q({names})", params)
-            row = cursor.fetchone()
-        if row is None or row[0] is None:
-            table = np.zeros((0, columns), dtype=np.int64)
-        else:
-            table = np.stack([np.array(values, dtype=np.int64) for values in row], axis=1)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            table = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, columns)
-    return table[:, 0], table[:, 1:]
-
-
 def _by_unit(parts: list[tuple[str, list]], names: Sequence[str]) -> tuple[np.ndarray, ...]:
     """The rows of every part, a union possibly in several: summed when placed in the tree."""
     columns = ", ".join(_q(name) for name in names)
@@ -108,7 +88,7 @@ def _rolled(
     layout = shape(structure, on)
     own = np.zeros((len(layout.ids), len(names)), dtype=np.int64)
     positions, inside = layout.positions(unit_ids)
-    np.add.at(own, positions[inside], values[inside])
+    add_rows(own, positions[inside], values[inside])
     return Rollup(structure, start, on, tuple(names), layout, layout.roll_up(own))
 
 
@@ -119,11 +99,12 @@ def stock_rows(on: dt.date) -> tuple[np.ndarray, np.ndarray]:
     if kept is None:
         return _by_unit([(f"SELECT unit_id, {columns} FROM {DAY} WHERE day <= %s", [on])], STOCKS)
     month = min(on.replace(day=1), kept)
-    parts = [
-        (f"SELECT unit_id, {columns} FROM {MONTH} WHERE month = %s", [month]),
-        (f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day <= %s", [month, on]),
-    ]
-    return _by_unit(parts, STOCKS)
+    opening_ids, openings = month_openings(month)
+    day_ids, changes = _by_unit(
+        [(f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day <= %s", [month, on])],
+        STOCKS,
+    )
+    return np.concatenate([opening_ids, day_ids]), np.concatenate([openings, changes])
 
 
 def rollup_on(on: dt.date, *, structure: str = AS_WAS) -> Rollup:
@@ -143,18 +124,28 @@ def flow_rows(start: dt.date, end: dt.date) -> tuple[np.ndarray, np.ndarray]:
         whole.append(month)
         month = next_month(month)
     if not whole:
-        parts = [(f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day <= %s",
-                  [start, end])]
+        parts = [
+            (f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day <= %s", [start, end])
+        ]
         return _by_unit(parts, FLOWS)
     after = next_month(whole[-1])
-    parts = [(f"SELECT unit_id, {columns} FROM {MONTH} WHERE month >= %s AND month <= %s",
-              [whole[0], whole[-1]])]
+    parts = [
+        (
+            f"SELECT unit_id, {columns} FROM {MONTH} WHERE month >= %s AND month <= %s",
+            [whole[0], whole[-1]],
+        )
+    ]
     if start < whole[0]:
-        parts.append((f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day < %s",
-                      [start, whole[0]]))
+        parts.append(
+            (
+                f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day < %s",
+                [start, whole[0]],
+            )
+        )
     if after <= end:
-        parts.append((f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day <= %s",
-                      [after, end]))
+        parts.append(
+            (f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day <= %s", [after, end])
+        )
     return _by_unit(parts, FLOWS)
 
 
@@ -213,4 +204,3 @@ def _openings(units: list[int], first: dt.date, last: dt.date, field: str) -> di
                     month = dt.date.fromisoformat(month)
                 sums[month] = sums.get(month, 0) + int(value)
     return sums
-

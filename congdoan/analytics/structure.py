@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from congdoan.analytics.arrays import add_rows
 from congdoan.org import forest as org_forest
 from congdoan.org.models import Unit, path_ids
 
@@ -72,7 +73,7 @@ class Shape:
         """Each unit's own values (rows aligned with ids) plus everything under it."""
         totals = values.copy()
         for level in self.levels:
-            np.add.at(totals, self.parent[level], totals[level])
+            add_rows(totals, self.parent[level], totals[level])
         return totals
 
     def subtree(self, unit_id: int) -> list[int]:
