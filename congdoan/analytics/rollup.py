@@ -99,11 +99,24 @@ def stock_rows(on: dt.date) -> tuple[np.ndarray, np.ndarray]:
     if kept is None:
         return _by_unit([(f"SELECT unit_id, {columns} FROM {DAY} WHERE day <= %s", [on])], STOCKS)
     month = min(on.replace(day=1), kept)
-    opening_ids, openings = month_openings(month)
-    day_ids, changes = _by_unit(
-        [(f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day <= %s", [month, on])],
-        STOCKS,
-    )
+    following = next_month(month)
+    if on.replace(day=1) == month and following <= kept and (following - on).days < on.day:
+        # Late in a past month: the next month's opening less the days after `on` reads
+        # fewer daily rows than this month's opening plus the days up to it.
+        opening_ids, openings = month_openings(following)
+        day_ids, changes = _by_unit(
+            [(f"SELECT unit_id, {columns} FROM {DAY} WHERE day > %s AND day < %s",
+              [on, following])],
+            STOCKS,
+        )  # fmt: skip
+        changes = -changes
+    else:
+        opening_ids, openings = month_openings(month)
+        day_ids, changes = _by_unit(
+            [(f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day <= %s",
+              [month, on])],
+            STOCKS,
+        )  # fmt: skip
     return np.concatenate([opening_ids, day_ids]), np.concatenate([openings, changes])
 
 
