@@ -117,7 +117,7 @@ _founded_memo: dict[tuple, list[frozenset[int]]] = {}
 def _founded(start: dt.date, end: dt.date) -> list[frozenset[int]]:
     """For each union founded from `start` to `end`: itself and the units above it on its
     founding day. Kept per period and reorganisation: a progress page asks it for a unit
-    and each unit under it, and each founding day's tree is a read of the whole hierarchy."""
+    and each unit under it."""
     key = (start, end, org_forest.revision())
     if key in _founded_memo:
         return _founded_memo[key]
@@ -129,14 +129,7 @@ def _founded(start: dt.date, end: dt.date) -> list[frozenset[int]]:
         event__kind=OrgEvent.Kind.CREATE,
         kind__in=MEMBER_HOLDING,
     ).values_list("unit_id", "valid_from")
-    by_day: dict[dt.date, list[int]] = {}
-    for unit_id, day in founded:
-        by_day.setdefault(day, []).append(unit_id)
-    lineages = []
-    for day, unit_ids in by_day.items():
-        tree = org_selectors.tree_as_of(day)
-        for unit_id in unit_ids:
-            lineages.append(frozenset({unit_id, *(node.id for node in tree.ancestors(unit_id))}))
+    lineages = list(org_selectors.lineages_on(founded).values())
     if len(_founded_memo) > 32:
         _founded_memo.clear()
     _founded_memo[key] = lineages

@@ -270,3 +270,26 @@ def test_unknown_kind_and_bad_code_are_refused(org):
     with pytest.raises(ValidationError) as excinfo:
         make_unit(code="DA-1", parent=org.district_a)
     assert error_code(excinfo) == "code_taken"
+
+
+@pytest.mark.django_db
+def test_lineages_on_many_days_are_the_ancestors_of_each_days_tree():
+    from congdoan.org.forest import forest_as_of
+    from congdoan.testing import Org
+
+    org = Org()
+    moved_on, back_on = dt.date(2024, 3, 1), dt.date(2024, 9, 1)
+    services.move_unit(actor=None, unit=org.grassroots_a1, parent=org.district_b, on=moved_on)
+    services.move_unit(actor=None, unit=org.grassroots_a1, parent=org.district_a, on=back_on)
+    days = [moved_on - dt.timedelta(1), moved_on, dt.date(2024, 6, 1), back_on]
+    units = list(Unit.objects.values_list("pk", flat=True))
+    pairs = [(unit, day) for unit in units for day in days]
+    found = selectors.lineages_on(pairs)
+    for unit, day in pairs:
+        tree = forest_as_of(day)
+        expected = {unit, *(node.id for node in tree.ancestors(unit))}
+        assert found[(unit, day)] == expected, (unit, day)
+    # Under district B between the two moves, under district A before and after.
+    a1 = org.grassroots_a1.pk
+    assert found[(a1, dt.date(2024, 6, 1))] == {a1, org.district_b.pk, org.province.pk}
+    assert found[(a1, back_on)] == {a1, org.district_a.pk, org.province.pk}
