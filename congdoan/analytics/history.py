@@ -49,32 +49,37 @@ class MonthlyHistory:
 
     def _read(self, layers: list[dict[int, int]], first: dt.date, last: dt.date) -> None:
         q = connection.ops.quote_name
-        columns = ", ".join(q(c) for c in FIGURES)
-        ids = sorted({i for layer in layers for i in layer})
+        sums_sql = ", ".join(f"SUM(u.{q(c)})" for c in FIGURES)
         month_index = (
-            "CAST(EXTRACT(YEAR FROM month) * 12 + EXTRACT(MONTH FROM month) - 1 AS bigint)"
+            "CAST(EXTRACT(YEAR FROM u.month) * 12 + EXTRACT(MONTH FROM u.month) - 1 AS bigint)"
             if connection.vendor == "postgresql"
-            else "CAST(strftime('%%Y', month) AS INTEGER) * 12 "
-            "+ CAST(strftime('%%m', month) AS INTEGER) - 1"
+            else "CAST(strftime('%%Y', u.month) AS INTEGER) * 12 "
+            "+ CAST(strftime('%%m', u.month) AS INTEGER) - 1"
+        )
+        # (union, asked unit) pairs, a union once per layer it counts in: the database sums
+        # the months per asked unit, and only those sums come back (a few hundred rows where
+        # the unions' own rows are tens of thousands).
+        pairs = sorted(
+            (union, self._asked[owner])
+            for layer in layers
+            for union, owner in layer.items()
+            if owner in self._asked
         )
         base = _index(first)
         sums = np.zeros((len(self._asked), _index(last) - base + 1, len(FIGURES)), dtype=np.int64)
-        for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i : i + _CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            unit_col, rest = fetch_ints(
-                f"SELECT unit_id, {month_index}, {columns} FROM {UnitMonth._meta.db_table} "
-                f"WHERE month >= %s AND month <= %s AND unit_id IN ({marks})",
-                [first, last, *chunk],
+        for i in range(0, len(pairs), _CHUNK):
+            chunk = pairs[i : i + _CHUNK]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            owners, rest = fetch_ints(
+                f"SELECT m.owner, {month_index}, {sums_sql} "
+                f"FROM {UnitMonth._meta.db_table} u JOIN (SELECT column1 AS unit_id, "
+                f"column2 AS owner FROM (VALUES {values}) AS v) m ON m.unit_id = u.unit_id "
+                f"WHERE u.month >= %s AND u.month <= %s GROUP BY m.owner, u.month",
+                [*(x for pair in chunk for x in pair), first, last],
                 1 + len(FIGURES),
             )
-            months, values = rest[:, 0] - base, rest[:, 1:]
-            for layer in layers:
-                owner = np.array(
-                    [self._asked.get(layer.get(int(u)), -1) for u in unit_col], dtype=np.int64
-                )
-                keep = owner >= 0
-                np.add.at(sums, (owner[keep], months[keep]), values[keep])
+            months = rest[:, 0] - base
+            np.add.at(sums, (owners, months), rest[:, 1:])
         self._sums = sums
         self._base = base
 

@@ -306,3 +306,48 @@ def test_add_rows_adds_repeated_positions_as_numpy_add_at_does():
     np.add.at(expected, positions, rows)
     add_rows(totals, positions, rows)
     assert (totals == expected).all()
+
+
+@pytest.mark.django_db
+def test_monthly_history_sums_each_asked_unit_as_the_roll_ups_do():
+    from congdoan.analytics.history import MonthlyHistory
+    from congdoan.analytics.structure import shape
+
+    org = Org()
+    people = [
+        make_member(unit=unit, on=day, gender=gender)
+        for unit, day, gender in [
+            (org.grassroots_a1, dt.date(2024, 1, 5), "female"),
+            (org.grassroots_a1, dt.date(2024, 2, 10), "male"),
+            (org.grassroots_a2, dt.date(2024, 2, 28), "female"),
+            (org.grassroots_b1, dt.date(2024, 3, 1), "male"),
+            (org.grassroots_b2, dt.date(2024, 4, 15), "female"),
+        ]
+    ]
+    member_services.transfer_member(
+        actor=None, member=people[1], to_unit=org.grassroots_b1, on=dt.date(2024, 3, 20)
+    )
+    member_services.leave_union(
+        actor=None, member=people[2], on=dt.date(2024, 4, 2), reason="left_job"
+    )
+    services.rebuild()
+    end = dt.date(2024, 6, 10)
+    asked = [org.province.pk, org.district_a.pk, org.district_b.pk, org.grassroots_b1.pk]
+    history = MonthlyHistory(asked, shape(rollup.AS_WAS, end), start=dt.date(2023, 12, 1), end=end)
+    assert history.months[0] == dt.date(2023, 12, 1)
+    assert history.months[-1] == dt.date(2024, 5, 1)
+    for unit_id in asked:
+        for name in ("members", "female"):
+            expected = [
+                (m, rollup.rollup_on(services.next_month(m) - dt.timedelta(1)).of(unit_id)[name])
+                for m in history.months
+            ]
+            assert history.series(unit_id, name) == expected, (unit_id, name)
+        for name in ("joined", "left", "transferred_in", "transferred_out"):
+            expected = [
+                (m, rollup.rollup_between(m, services.next_month(m) - dt.timedelta(1))
+                 .of(unit_id)[name])
+                for m in history.months
+            ]  # fmt: skip
+            assert history.series(unit_id, name) == expected, (unit_id, name)
+    assert history.series(org.province.pk, "members")[-1][1] == 4
