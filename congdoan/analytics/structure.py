@@ -109,7 +109,7 @@ def shape_as_of(on: dt.date) -> Shape:
         parents = {node.id: node.parent_id for node in forest.nodes.values()}
         return Shape.build(parents, {k: v for k, v in forest.children.items() if k is not None})
 
-    return _cached((AS_WAS, on, org_forest.revision()), make)
+    return _cached((AS_WAS, *org_forest.structure_epoch(on)), make)
 
 
 def shape_current() -> Shape:

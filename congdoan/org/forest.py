@@ -1,15 +1,17 @@
 """The hierarchy as it stood on one date, held in memory for walking up and down.
 
-Built from one query over UnitVersion and cached per (date, last reorganisation), so
-drawing a tree or finding ancestors costs no query per node even at national scale.
+Built from one query over UnitVersion and cached per epoch (the dates between two changes
+of any unit's version) and last reorganisation, so drawing a tree or finding ancestors
+costs no query per node even at national scale.
 """
 
+import copy
 import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from congdoan.org.models import OrgEvent, UnitVersion
 
@@ -72,12 +74,23 @@ class Forest:
 
 _cache: OrderedDict[tuple, Forest] = OrderedDict()
 _cache_lock = threading.Lock()
-_CACHE_SIZE = 16
+_CACHE_SIZE = 32  # a date's entry and its epoch's share one tree
 
 
 def revision() -> tuple:
     # The newest event with its timestamp: ids alone can repeat after a rolled-back test.
     return tuple(OrgEvent.objects.order_by("-id").values_list("id", "recorded_at")[:1])
+
+
+def structure_epoch(as_of: dt.date) -> tuple:
+    """What the tree on `as_of` is made of: the last day on or before it on which any unit
+    began or ended a version, with the newest reorganisation. Dates with the same epoch have
+    the same tree, so one is built per epoch, not per date asked (a national tree is 130,000
+    units and takes about a second to build)."""
+    starts = UnitVersion.objects.filter(valid_from__lte=as_of).aggregate(m=Max("valid_from"))
+    ends = UnitVersion.objects.filter(valid_to__lte=as_of).aggregate(m=Max("valid_to"))
+    changed = max((d for d in (starts["m"], ends["m"]) if d is not None), default=None)
+    return (changed, revision())
 
 
 def forest_as_of(as_of: dt.date, *, cached: bool = True) -> Forest:
@@ -91,16 +104,24 @@ def forest_as_of(as_of: dt.date, *, cached: bool = True) -> Forest:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    rows = (
-        UnitVersion.objects.filter(valid_from__lte=as_of)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
-        .values_list("unit_id", "unit__code", "name", "kind", "parent_id")
-    )
-    forest = Forest(as_of=as_of, nodes={r[0]: Node(*r) for r in rows})
+    epoch = ("epoch", *structure_epoch(as_of)) if cached else None
+    with _cache_lock:
+        same = _cache.get(epoch)
+    if same is not None:
+        forest = copy.copy(same)  # shares the nodes; only the date differs
+        forest.as_of = as_of
+    else:
+        rows = (
+            UnitVersion.objects.filter(valid_from__lte=as_of)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
+            .values_list("unit_id", "unit__code", "name", "kind", "parent_id")
+        )
+        forest = Forest(as_of=as_of, nodes={r[0]: Node(*r) for r in rows})
     if key is None:
         return forest
     with _cache_lock:
         _cache[key] = forest
+        _cache[epoch] = forest
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return forest

@@ -133,6 +133,8 @@ class UnitVersion(models.Model):
         ]
         indexes = [
             models.Index(fields=["valid_from", "valid_to"]),
+            # The last version ended by a date: where a structure's epoch begins (forest).
+            models.Index(fields=["valid_to"], name="unit_version_end"),
             models.Index(fields=["parent", "name_key"]),
         ]
 

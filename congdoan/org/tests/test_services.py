@@ -293,3 +293,25 @@ def test_lineages_on_many_days_are_the_ancestors_of_each_days_tree():
     a1 = org.grassroots_a1.pk
     assert found[(a1, dt.date(2024, 6, 1))] == {a1, org.district_b.pk, org.province.pk}
     assert found[(a1, back_on)] == {a1, org.district_a.pk, org.province.pk}
+
+
+@pytest.mark.django_db
+def test_trees_of_dates_between_the_same_two_changes_are_built_once():
+    from congdoan.org.forest import forest_as_of
+    from congdoan.testing import Org
+
+    org = Org()
+    moved_on = dt.date(2024, 3, 1)
+    services.move_unit(actor=None, unit=org.grassroots_a1, parent=org.district_b, on=moved_on)
+    before, on_the_day, later = dt.date(2024, 2, 29), moved_on, dt.date(2024, 5, 1)
+    assert forest_as_of(on_the_day).nodes is forest_as_of(later).nodes
+    assert forest_as_of(later).as_of == later
+    assert forest_as_of(before).nodes is not forest_as_of(on_the_day).nodes
+    assert forest_as_of(before).nodes[org.grassroots_a1.pk].parent_id == org.district_a.pk
+    assert forest_as_of(later).nodes[org.grassroots_a1.pk].parent_id == org.district_b.pk
+    # A reorganisation recorded later is a new revision: the trees are read again.
+    services.move_unit(
+        actor=None, unit=org.grassroots_a1, parent=org.district_a, on=dt.date(2024, 4, 1)
+    )
+    assert forest_as_of(later).nodes[org.grassroots_a1.pk].parent_id == org.district_a.pk
+    assert forest_as_of(on_the_day).nodes[org.grassroots_a1.pk].parent_id == org.district_b.pk
