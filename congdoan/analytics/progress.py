@@ -28,7 +28,7 @@ from congdoan.analytics import rollup
 from congdoan.analytics import status as st
 from congdoan.analytics.history import MonthlyHistory, months_before, since_first
 from congdoan.analytics.structure import AS_WAS, CURRENT, STRUCTURES
-from congdoan.enterprises import selectors as enterprise_selectors
+from congdoan.enterprises.coverage import coverage_of_units
 from congdoan.org import forest as org_forest
 from congdoan.org.kinds import MEMBER_HOLDING, SUB_UNITS
 from congdoan.org.models import Unit
@@ -194,7 +194,7 @@ class _Reader:
             return self._batched[key]
         if indicator.calculator == "grassroots_units":
             values = self._unions_at_date()
-        elif indicator.calculator == "enterprise_coverage" and self.structure == AS_WAS:
+        elif indicator.calculator == "enterprise_coverage":
             values = self._coverage(indicator.min_workers)
         else:
             return None
@@ -220,21 +220,13 @@ class _Reader:
         }
 
     def _coverage(self, min_workers: int | None) -> dict[int, float | None]:
-        """Enterprise coverage of the top unit and each unit directly under it: one grouped
-        query (enterprises.selectors.coverage_by_child) instead of one per unit."""
-        parts = enterprise_selectors.coverage_by_child(
-            unit=self.top, on=self.until, min_workers=min_workers
-        )
-        ids = dict(Unit.objects.filter(code__in=[p.code for p in parts]).values_list("code", "pk"))
-        values: dict[int, float | None] = {}
-        eligible = covered = 0
-        for part in parts:
-            eligible += part.coverage.eligible
-            covered += part.coverage.with_union
-            if not part.is_self:
-                values[ids[part.code]] = _share(part.coverage.with_union, part.coverage.eligible)
-        values[self.top.pk] = _share(covered, eligible)
-        return values
+        """Enterprise coverage of every unit asked (the calculator's: as the structure was,
+        whichever structure the page shows), in one grouped query, not one per unit."""
+        counts = coverage_of_units(sorted(self.asked), on=self.until, min_workers=min_workers)
+        return {
+            unit_id: _share(with_union, eligible)
+            for unit_id, (eligible, with_union) in counts.items()
+        }
 
     def formula(self, indicator: Indicator, unit: Unit) -> float | None:
         """A formula over the same figures this page shows for its operands."""

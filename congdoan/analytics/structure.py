@@ -87,7 +87,7 @@ class Shape:
 
 _cache: OrderedDict[tuple, Shape] = OrderedDict()
 _lock = threading.Lock()
-_CACHE_SIZE = 8
+_CACHE_SIZE = 16  # a date's entry and its epoch's share one shape
 
 
 def _cached(key: tuple, make) -> Shape:
@@ -109,7 +109,19 @@ def shape_as_of(on: dt.date) -> Shape:
         parents = {node.id: node.parent_id for node in forest.nodes.values()}
         return Shape.build(parents, {k: v for k, v in forest.children.items() if k is not None})
 
-    return _cached((AS_WAS, *org_forest.structure_epoch(on)), make)
+    current = org_forest.revision()
+    by_date = (AS_WAS, on, current)
+    with _lock:
+        if by_date in _cache:
+            _cache.move_to_end(by_date)
+            return _cache[by_date]
+    # Dates between the same two changes of the tree share one shape.
+    found = _cached((AS_WAS, "epoch", *org_forest.structure_epoch(on, current)), make)
+    with _lock:
+        _cache[by_date] = found
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return found
 
 
 def shape_current() -> Shape:

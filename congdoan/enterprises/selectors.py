@@ -55,7 +55,13 @@ def area_units_as_of(unit: Unit, on: dt.date) -> list[int]:
     count under the province from then on.
     """
     forest = org_selectors.tree_as_of(on)
-    inside = forest.subtree_ids(unit.pk)
+    return area_units_in(forest, unit.pk, ended_area_units(forest, on))
+
+
+def area_units_in(forest, unit_id: int, ended: list[tuple[int, int | None]]) -> list[int]:
+    """area_units_as_of() in a day's `forest`, the ended area units given (computed once
+    when many units are asked about)."""
+    inside = forest.subtree_ids(unit_id)
     # Only upper-level units hold enterprises: leaving out the grassroots unions keeps
     # the list of ids short even for the whole country.
     ids = [
@@ -64,11 +70,11 @@ def area_units_as_of(unit: Unit, on: dt.date) -> list[int]:
         if forest.nodes[i].kind not in MEMBER_HOLDING and forest.nodes[i].kind not in SUB_UNITS
     ]
     inside = set(inside)
-    ids += [pk for pk, carrier in _ended_area_units(forest, on) if carrier in inside]
+    ids += [pk for pk, carrier in ended if carrier in inside]
     return ids
 
 
-def _ended_area_units(forest, on: dt.date) -> list[tuple[int, int | None]]:
+def ended_area_units(forest, on: dt.date) -> list[tuple[int, int | None]]:
     """(id, carrier id) of each area unit ended by `on` that holds enterprises: the carrier
     is the nearest unit above it in today's path that exists in `forest`."""
     ended = (
@@ -303,7 +309,7 @@ def coverage_by_child(
     for i in forest.subtree_ids(unit.pk):
         part_of.setdefault(i, unit.pk)
     part_of = {i: p for i, p in part_of.items() if forest.nodes[i].kind not in holding}
-    for pk, carrier in _ended_area_units(forest, on):
+    for pk, carrier in ended_area_units(forest, on):
         if carrier in part_of:
             part_of[pk] = part_of[carrier]
     enterprises = Enterprise.objects.filter(area_unit__in=list(part_of))

@@ -82,7 +82,7 @@ def revision() -> tuple:
     return tuple(OrgEvent.objects.order_by("-id").values_list("id", "recorded_at")[:1])
 
 
-def structure_epoch(as_of: dt.date) -> tuple:
+def structure_epoch(as_of: dt.date, current_revision: tuple | None = None) -> tuple:
     """What the tree on `as_of` is made of: the last day on or before it on which any unit
     began or ended a version, with the newest reorganisation. Dates with the same epoch have
     the same tree, so one is built per epoch, not per date asked (a national tree is 130,000
@@ -90,7 +90,7 @@ def structure_epoch(as_of: dt.date) -> tuple:
     starts = UnitVersion.objects.filter(valid_from__lte=as_of).aggregate(m=Max("valid_from"))
     ends = UnitVersion.objects.filter(valid_to__lte=as_of).aggregate(m=Max("valid_to"))
     changed = max((d for d in (starts["m"], ends["m"]) if d is not None), default=None)
-    return (changed, revision())
+    return (changed, revision() if current_revision is None else current_revision)
 
 
 def forest_as_of(as_of: dt.date, *, cached: bool = True) -> Forest:
@@ -99,12 +99,13 @@ def forest_as_of(as_of: dt.date, *, cached: bool = True) -> Forest:
     Services checking a change they are in the middle of pass cached=False: their own
     uncommitted writes must be seen, and must not be cached for others.
     """
-    key = (as_of, revision()) if cached else None
+    current = revision() if cached else None
+    key = (as_of, current) if cached else None
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    epoch = ("epoch", *structure_epoch(as_of)) if cached else None
+    epoch = ("epoch", *structure_epoch(as_of, current)) if cached else None
     with _cache_lock:
         same = _cache.get(epoch)
     if same is not None:

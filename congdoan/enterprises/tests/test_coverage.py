@@ -86,8 +86,30 @@ def test_as_was_and_current_structures_after_a_merge(registry):
 def test_coverage_runs_in_a_fixed_number_of_queries(registry, django_assert_max_num_queries):
     for i in range(20):
         make_enterprise(area_unit=registry.district_a, workers=20 + i)
-    # The org revision and forest (cached), ended area units, then one aggregate.
-    with django_assert_max_num_queries(4):
+    # The org revision, the tree's epoch (two indexed maxima) and forest (cached), ended
+    # area units, then one aggregate.
+    with django_assert_max_num_queries(6):
         selectors.coverage(unit=registry.province, on=LATE)
     with django_assert_max_num_queries(6):
         selectors.membership_reach(unit=registry.province, on=LATE)
+
+
+def test_coverage_of_many_units_at_once_is_each_ones_coverage(registry):
+    from congdoan.enterprises.coverage import coverage_of_units
+    from congdoan.org.models import Unit
+
+    make_enterprise(area_unit=registry.province, workers=40, on=D(2020, 1, 1))
+    reform = D(2025, 7, 1)
+    org_services.merge_units(
+        actor=None, sources=[registry.district_b], into=registry.district_a, on=reform
+    )
+    units = list(Unit.objects.all())
+    for on in (EARLY, LATE, reform, D(2019, 6, 1)):
+        for threshold in (None, 50):
+            found = coverage_of_units([u.pk for u in units], on=on, min_workers=threshold)
+            for unit in units:
+                one = selectors.coverage(unit=unit, on=on, min_workers=threshold)
+                assert found[unit.pk] == (one.eligible, one.with_union), (unit.code, on)
+    # Enterprises of the district merged away count under the province afterwards.
+    after = coverage_of_units([registry.province.pk], on=reform)[registry.province.pk]
+    assert after[0] == selectors.coverage(unit=registry.province, on=reform).eligible > 0
