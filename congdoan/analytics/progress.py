@@ -33,7 +33,7 @@ from congdoan.org import forest as org_forest
 from congdoan.org.kinds import MEMBER_HOLDING, SUB_UNITS
 from congdoan.org.models import Unit
 from congdoan.plans import formula
-from congdoan.plans.calculators import CALCULATORS, IN_PERIOD
+from congdoan.plans.calculators import CALCULATORS, IN_PERIOD, grassroots_founded_under
 from congdoan.plans.models import Indicator, Period, Plan, Source, Target
 from congdoan.plans.values import Evaluator
 
@@ -186,7 +186,8 @@ class _Reader:
 
     def batched(self, indicator: Indicator) -> dict[int, float | None] | None:
         """Values of every unit asked for at once, for the computed indicators that would
-        otherwise cost queries per unit: unions at the date, and enterprise coverage."""
+        otherwise cost queries per unit: unions at the date, enterprise coverage and unions
+        founded in the period."""
         if indicator.source != Source.COMPUTED:
             return None
         key = (indicator.calculator, indicator.min_workers)
@@ -196,6 +197,9 @@ class _Reader:
             values = self._unions_at_date()
         elif indicator.calculator == "enterprise_coverage":
             values = self._coverage(indicator.min_workers)
+        elif indicator.calculator == "grassroots_founded":
+            founded = grassroots_founded_under(self.asked, self.period.starts_on, self.until)
+            values = {unit_id: float(count) for unit_id, count in founded.items()}
         else:
             return None
         self._batched[key] = values

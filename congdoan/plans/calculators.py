@@ -111,6 +111,17 @@ def grassroots_founded(unit: Unit, start: dt.date, end: dt.date, **_options) -> 
     return Decimal(sum(unit.pk in lineage for lineage in _founded(start, end)))
 
 
+def grassroots_founded_under(
+    unit_ids: set[int], start: dt.date, end: dt.date
+) -> dict[int, Decimal]:
+    """grassroots_founded() of many units at once: the period's unions read once."""
+    counts = dict.fromkeys(unit_ids, 0)
+    for lineage in _founded(start, end):
+        for unit_id in lineage & counts.keys():
+            counts[unit_id] += 1
+    return {unit_id: Decimal(count) for unit_id, count in counts.items()}
+
+
 _founded_memo: dict[tuple, list[frozenset[int]]] = {}
 
 

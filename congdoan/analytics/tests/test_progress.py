@@ -181,3 +181,38 @@ def test_the_cli_backtests_the_forecasts_on_the_units_history(org, plan):
     # 41 months of history: origins from the 24th that have an outcome 12 months on.
     assert stock["cases"] > 0 and stock["horizon_months"] == 12
     assert 0 <= stock["coverage"] <= 1 and stock["mape"] is not None
+
+
+def test_every_calculator_read_for_a_whole_page_equals_the_calculator_unit_by_unit(org):
+    """The page reads its figures for all its units at once (kept counts, or one grouped
+    query per indicator); each must be what the plans' calculator gives the unit alone."""
+    from congdoan.enterprises.tests.factory import make_enterprise
+    from congdoan.org.kinds import UnitKind
+    from congdoan.org.models import Unit
+    from congdoan.plans.calculators import CALCULATORS
+
+    indicators = [
+        make_indicator(code=f"C{i}", source=Source.COMPUTED, calculator=code)
+        for i, code in enumerate(sorted(CALCULATORS))
+    ]
+    plan = make_plan(owner=org.province, indicators=indicators, code="ALL")
+    roster(org)
+    founded = org_services.create_unit(
+        actor=None, code="DA-9", name="CĐCS mới", kind=UnitKind.GRASSROOTS,
+        parent=org.district_a, on=dt.date(2022, 2, 14),
+    )  # fmt: skip
+    make_member(unit=founded, on=dt.date(2022, 2, 20))
+    make_enterprise(area_unit=org.district_a, workers=45, on=dt.date(2021, 1, 1))
+    make_enterprise(area_unit=org.district_b, workers=25, on=dt.date(2021, 1, 1))
+    as_of = dt.date(2022, 5, 31)
+    for structure in (progress.AS_WAS, progress.CURRENT):
+        for top in (org.province, org.district_a):
+            page = progress.plan_progress(plan, unit=top, as_of=as_of, structure=structure)
+            start = page.period_start
+            for unit_progress in (page.unit, *page.children):
+                unit = Unit.objects.get(code=unit_progress.unit)
+                for indicator in indicators:
+                    value = CALCULATORS[indicator.calculator].compute(unit, start, as_of)
+                    expected = None if value is None else round(float(value), 1)
+                    got = unit_progress.indicator(indicator.code).actual
+                    assert got == expected, (structure, unit.code, indicator.calculator)
