@@ -31,23 +31,26 @@ class MonthlyHistory:
         self._base = 0
         if not self.months:
             return
-        # Each union's rows count for every asked unit it lies under: the first asked unit
-        # and, when the others are units under it, the one of them it lies in. Each such
-        # layer maps a union to at most one asked unit, so it sums with one numpy pass.
-        layers: list[dict[int, int]] = []
-        for unit_id in unit_ids:
-            if shape.position(unit_id) is None:
-                continue
-            inside = shape.subtree(unit_id)
-            layer = next((lay for lay in layers if not any(i in lay for i in inside)), None)
-            if layer is None:
-                layer = {}
-                layers.append(layer)
-            layer.update(dict.fromkeys(inside, unit_id))
-        if layers:
-            self._read(layers, self.months[0], next_month(self.months[-1]))
+        # Each union is summed once, into the innermost asked unit it lies under; an asked
+        # unit's figures are then its own sums plus those of the asked units inside it (the
+        # page's unit: its children's and its own unions'), so no row is read twice.
+        subtrees = {
+            unit_id: set(shape.subtree(unit_id))
+            for unit_id in unit_ids
+            if shape.position(unit_id) is not None
+        }
+        innermost: dict[int, int] = {}
+        for unit_id in sorted(subtrees, key=lambda u: len(subtrees[u]), reverse=True):
+            innermost.update(dict.fromkeys(subtrees[unit_id], self._asked[unit_id]))
+        if innermost:
+            own = self._read(innermost, self.months[0], next_month(self.months[-1]))
+            self._sums = np.zeros_like(own)
+            for unit_id, inside in subtrees.items():
+                rows = [self._asked[other] for other in subtrees if other in inside]
+                self._sums[self._asked[unit_id]] = own[rows].sum(axis=0)
 
-    def _read(self, layers: list[dict[int, int]], first: dt.date, last: dt.date) -> None:
+    def _read(self, owners: dict[int, int], first: dt.date, last: dt.date) -> np.ndarray:
+        """Per asked unit (row) and month: the sums of the rows of the unions it owns."""
         q = connection.ops.quote_name
         sums_sql = ", ".join(f"SUM(u.{q(c)})" for c in FIGURES)
         month_index = (
@@ -56,21 +59,15 @@ class MonthlyHistory:
             else "CAST(strftime('%%Y', u.month) AS INTEGER) * 12 "
             "+ CAST(strftime('%%m', u.month) AS INTEGER) - 1"
         )
-        # (union, asked unit) pairs, a union once per layer it counts in: the database sums
-        # the months per asked unit, and only those sums come back (a few hundred rows where
-        # the unions' own rows are tens of thousands).
-        pairs = sorted(
-            (union, self._asked[owner])
-            for layer in layers
-            for union, owner in layer.items()
-            if owner in self._asked
-        )
+        # (union, asked unit) pairs: the database sums the months per asked unit, and only
+        # those sums come back (a few hundred rows where the unions' own are thousands).
+        pairs = sorted(owners.items())
         base = _index(first)
         sums = np.zeros((len(self._asked), _index(last) - base + 1, len(FIGURES)), dtype=np.int64)
         for i in range(0, len(pairs), _CHUNK):
             chunk = pairs[i : i + _CHUNK]
             values = ", ".join(["(%s, %s)"] * len(chunk))
-            owners, rest = fetch_ints(
+            rows, rest = fetch_ints(
                 f"SELECT m.owner, {month_index}, {sums_sql} "
                 f"FROM {UnitMonth._meta.db_table} u JOIN (SELECT column1 AS unit_id, "
                 f"column2 AS owner FROM (VALUES {values}) AS v) m ON m.unit_id = u.unit_id "
@@ -78,10 +75,9 @@ class MonthlyHistory:
                 [*(x for pair in chunk for x in pair), first, last],
                 1 + len(FIGURES),
             )
-            months = rest[:, 0] - base
-            np.add.at(sums, (owners, months), rest[:, 1:])
-        self._sums = sums
+            np.add.at(sums, (rows, rest[:, 0] - base), rest[:, 1:])
         self._base = base
+        return sums
 
     def series(self, unit_id: int, name: str) -> list[tuple[dt.date, int]]:
         """(month, figure): a stock at the month's end, a flow over the month."""
