@@ -52,7 +52,9 @@ def _in(values) -> str:
 
 def _month_expr(column: str) -> str:
     if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
+        # Through timestamp, not the timestamptz a bare date becomes: no time zone to apply
+        # to each of millions of rows.
+        return f"CAST(date_trunc('month', CAST({column} AS timestamp)) AS date)"
     return f"date({column}, 'start of month')"
 
 
