@@ -20,6 +20,7 @@ from congdoan.core import audit
 from congdoan.core.dates import format_date, today
 from congdoan.enterprises import charts, forms, selectors, services
 from congdoan.enterprises.models import Enterprise, Status
+from congdoan.enterprises.reach import membership_reach
 from congdoan.enterprises.templatetags import enterprises_tags
 from congdoan.org import selectors as org_selectors
 from congdoan.org.models import Unit
@@ -314,7 +315,7 @@ def coverage(request):
         # only lengthen the table: they are counted in a line below it.
         every_part = selectors.coverage_by_child(**query)
         parts = [p for p in every_part if p.coverage.eligible]
-        reach = selectors.membership_reach(**query)
+        reach = membership_reach(**query)
         reach_rows = sorted(reach.rows, key=lambda r: (-(r.workers or 0), r.name))[:TOP]
         forest = org_selectors.tree_as_of(on)
         total = selectors.coverage(**query)

@@ -4,6 +4,7 @@ import pytest
 
 from congdoan.accounts.scope import scope_for
 from congdoan.enterprises import selectors
+from congdoan.enterprises.reach import membership_reach
 from congdoan.enterprises.tests.factory import make_enterprise
 from congdoan.org import services as org_services
 
@@ -56,7 +57,7 @@ def test_scope_limits_the_figures(registry, users):
 
 
 def test_membership_reach_against_workers(registry):
-    reach = selectors.membership_reach(unit=registry.province, on=LATE)
+    reach = membership_reach(unit=registry.province, on=LATE)
     rows = [(r.name, r.union, r.members, r.workers, r.ratio) for r in reach.rows]
     assert rows == [
         ("E6", "DB-1", 0, 25, 0.0),
@@ -64,7 +65,7 @@ def test_membership_reach_against_workers(registry):
         ("E1", "DA-1", 3, 120, 0.025),
     ]
     assert (reach.enterprises, reach.members, reach.workers, reach.ratio) == (3, 4, 190, 0.021)
-    assert selectors.membership_reach(unit=registry.province, on=LATE, limit=1).rows[0].name == "E6"
+    assert membership_reach(unit=registry.province, on=LATE, limit=1).rows[0].name == "E6"
 
 
 def test_as_was_and_current_structures_after_a_merge(registry):
@@ -91,7 +92,7 @@ def test_coverage_runs_in_a_fixed_number_of_queries(registry, django_assert_max_
     with django_assert_max_num_queries(6):
         selectors.coverage(unit=registry.province, on=LATE)
     with django_assert_max_num_queries(6):
-        selectors.membership_reach(unit=registry.province, on=LATE)
+        membership_reach(unit=registry.province, on=LATE)
 
 
 def test_coverage_of_many_units_at_once_is_each_ones_coverage(registry):

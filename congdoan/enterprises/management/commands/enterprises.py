@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from congdoan.core.commands import as_of_or_exit, unit_or_exit
 from congdoan.enterprises import selectors
+from congdoan.enterprises.reach import Reach, membership_reach
 from congdoan.org.models import Unit
 
 
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         elif action == "uncovered":
             self._uncovered(unit, on, query, options)
         else:
-            reach = selectors.membership_reach(**query, limit=options["limit"])
+            reach = membership_reach(**query, limit=options["limit"])
             self._reach(unit, reach, options["json"])
 
     def _write_json(self, data) -> None:
@@ -110,7 +111,7 @@ class Command(BaseCommand):
                 f"{row['workers']:>7}  {row['tax_code']:<14}  {row['name']} ({row['area_unit']})"
             )
 
-    def _reach(self, unit: Unit, reach: selectors.Reach, as_json: bool) -> None:
+    def _reach(self, unit: Unit, reach: Reach, as_json: bool) -> None:
         if as_json:
             return self._write_json(reach.as_dict())
         self.stdout.write(
