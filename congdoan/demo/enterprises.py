@@ -31,6 +31,8 @@ from congdoan.core.codes import tax_code_check_digit
 from congdoan.demo import data
 from congdoan.enterprises import services
 from congdoan.enterprises.models import Ownership, Status
+from congdoan.members import employers
+from congdoan.members.models import Membership
 from congdoan.members.selectors import spans_on
 from congdoan.org.kinds import UnitKind as K
 from congdoan.org.models import Unit, UnitVersion
@@ -137,6 +139,27 @@ class Enterprises:
                         source=self.source(),
                         reason=R_REGISTERED,
                     )
+        self.link_employees()
+
+    def link_employees(self) -> None:
+        """The members of an enterprise's union work there, as their papers say (the union
+        they were first admitted to): it is their registry employer, whose sector the
+        plans' non-state indicator counts."""
+        employer = {p.union.unit.pk: p.enterprise for p in self.written if p.union is not None}
+        first: dict[int, int] = {}
+        for member_id, unit_id in Membership.objects.order_by(
+            "member_id", "start", "pk"
+        ).values_list("member_id", "unit_id"):
+            first.setdefault(member_id, unit_id)
+        staff: dict[int, list[int]] = {}
+        for member_id, unit_id in first.items():
+            if unit_id in employer:
+                staff.setdefault(unit_id, []).append(member_id)
+        for unit_id, member_ids in staff.items():
+            employers.set_employer(
+                actor=None, enterprise=employer[unit_id], member_ids=member_ids,
+                reason=R_REGISTERED,
+            )  # fmt: skip
 
     # --- what exists ------------------------------------------------------------------------
 

@@ -119,3 +119,20 @@ def test_everything_went_through_the_services_and_is_audited(demo):
     created = AuditEntry.objects.filter(object_type="enterprises.enterprise", action="create")
     assert created.count() == Enterprise.objects.count()
     assert AuditEntry.objects.filter(operation="link_union").count() == UnionLink.objects.count()
+
+
+def test_members_of_an_enterprise_union_have_it_as_their_registry_employer(demo):
+    linked = dict(UnionLink.objects.values_list("union_id", "enterprise_id"))
+    first: dict[int, int] = {}
+    for member_id, unit_id in Membership.objects.order_by("member_id", "start", "pk").values_list(
+        "member_id", "unit_id"
+    ):
+        first.setdefault(member_id, unit_id)
+    employed = dict(Member.objects.values_list("pk", "enterprise_id"))
+    staff = [m for m, unit_id in first.items() if unit_id in linked]
+    assert len(staff) > 1000
+    assert all(employed[m] == linked[first[m]] for m in staff)
+    # Audited, each person whose employer it set (a few were registered with it already).
+    assert 0.9 * len(staff) < AuditEntry.objects.filter(operation="set_employer").count() <= len(
+        staff
+    )
