@@ -42,3 +42,7 @@ def remembered(name: str, key: tuple, compute: Callable[[], T]) -> T:
 def forget() -> None:
     cache.clear()
     openings.forget()
+    # Here, not at the top: upper reads through services, which clears this cache.
+    from congdoan.analytics import upper
+
+    upper.forget()

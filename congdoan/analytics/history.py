@@ -4,14 +4,11 @@ and charts: one read of the monthly rows of the unions under them, summed per un
 import datetime as dt
 
 import numpy as np
-from django.db import connection
 
-from congdoan.analytics.arrays import fetch_ints
-from congdoan.analytics.models import FIGURES, STOCKS, UnitMonth
+from congdoan.analytics import upper
+from congdoan.analytics.models import FIGURES, STOCKS
 from congdoan.analytics.services import ensure_checkpoints, next_month
 from congdoan.analytics.structure import Shape
-
-_CHUNK = 2000
 
 
 class MonthlyHistory:
@@ -31,53 +28,23 @@ class MonthlyHistory:
         self._base = 0
         if not self.months:
             return
-        # Each union is summed once, into the innermost asked unit it lies under; an asked
-        # unit's figures are then its own sums plus those of the asked units inside it (the
-        # page's unit: its children's and its own unions'), so no row is read twice.
-        subtrees = {
-            unit_id: set(shape.subtree(unit_id))
-            for unit_id in unit_ids
-            if shape.position(unit_id) is not None
-        }
-        innermost: dict[int, int] = {}
-        for unit_id in sorted(subtrees, key=lambda u: len(subtrees[u]), reverse=True):
-            innermost.update(dict.fromkeys(subtrees[unit_id], self._asked[unit_id]))
-        if innermost:
-            own = self._read(innermost, self.months[0], next_month(self.months[-1]))
-            self._sums = np.zeros_like(own)
-            for unit_id, inside in subtrees.items():
-                rows = [self._asked[other] for other in subtrees if other in inside]
-                self._sums[self._asked[unit_id]] = own[rows].sum(axis=0)
-
-    def _read(self, owners: dict[int, int], first: dt.date, last: dt.date) -> np.ndarray:
-        """Per asked unit (row) and month: the sums of the rows of the unions it owns."""
-        q = connection.ops.quote_name
-        sums_sql = ", ".join(f"SUM(u.{q(c)})" for c in FIGURES)
-        month_index = (
-            "CAST(EXTRACT(YEAR FROM u.month) * 12 + EXTRACT(MONTH FROM u.month) - 1 AS bigint)"
-            if connection.vendor == "postgresql"
-            else "CAST(strftime('%%Y', u.month) AS INTEGER) * 12 "
-            "+ CAST(strftime('%%m', u.month) AS INTEGER) - 1"
-        )
-        # (union, asked unit) pairs: the database sums the months per asked unit, and only
-        # those sums come back (a few hundred rows where the unions' own are thousands).
-        pairs = sorted(owners.items())
-        base = _index(first)
-        sums = np.zeros((len(self._asked), _index(last) - base + 1, len(FIGURES)), dtype=np.int64)
-        for i in range(0, len(pairs), _CHUNK):
-            chunk = pairs[i : i + _CHUNK]
-            values = ", ".join(["(%s, %s)"] * len(chunk))
-            rows, rest = fetch_ints(
-                f"SELECT m.owner, {month_index}, {sums_sql} "
-                f"FROM {UnitMonth._meta.db_table} u JOIN (SELECT column1 AS unit_id, "
-                f"column2 AS owner FROM (VALUES {values}) AS v) m ON m.unit_id = u.unit_id "
-                f"WHERE u.month >= %s AND u.month <= %s GROUP BY m.owner, u.month",
-                [*(x for pair in chunk for x in pair), first, last],
-                1 + len(FIGURES),
+        # A unit with units under it: from the sums kept per structure and month for every
+        # such unit (analytics.upper); a unit without: its own rows, read now.
+        first, last = self.months[0], next_month(self.months[-1])
+        self._base = upper.month_index(first)
+        width = upper.month_index(last) - self._base + 1
+        self._sums = np.zeros((len(unit_ids), width, len(FIGURES)), dtype=np.int64)
+        present = [u for u in unit_ids if shape.position(u) is not None]
+        parents = [u for u in present if shape.children.get(u)]
+        if parents:
+            slots, table = upper.monthly(shape, first, last)
+            for unit_id in parents:
+                self._sums[self._asked[unit_id]] = table[slots[unit_id]]
+        leaves = [u for u in present if not shape.children.get(u)]
+        if leaves:
+            self._sums += upper.sums_by_owner(
+                leaves, [self._asked[u] for u in leaves], len(unit_ids), first, last
             )
-            np.add.at(sums, (rows, rest[:, 0] - base), rest[:, 1:])
-        self._base = base
-        return sums
 
     def series(self, unit_id: int, name: str) -> list[tuple[dt.date, int]]:
         """(month, figure): a stock at the month's end, a flow over the month."""
@@ -85,7 +52,7 @@ class MonthlyHistory:
         row = self._asked.get(unit_id)
 
         def value(month: dt.date) -> int:
-            at = _index(month) - self._base
+            at = upper.month_index(month) - self._base
             if row is None or not 0 <= at < self._sums.shape[1]:
                 return 0
             return int(self._sums[row, at, column])
@@ -96,8 +63,6 @@ class MonthlyHistory:
         return [(m, value(m)) for m in self.months]
 
 
-def _index(month: dt.date) -> int:
-    return month.year * 12 + month.month - 1
 
 
 def since_first(series: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:

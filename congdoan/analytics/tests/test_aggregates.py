@@ -333,21 +333,32 @@ def test_monthly_history_sums_each_asked_unit_as_the_roll_ups_do():
     services.rebuild()
     end = dt.date(2024, 6, 10)
     asked = [org.province.pk, org.district_a.pk, org.district_b.pk, org.grassroots_b1.pk]
-    history = MonthlyHistory(asked, shape(rollup.AS_WAS, end), start=dt.date(2023, 12, 1), end=end)
-    assert history.months[0] == dt.date(2023, 12, 1)
-    assert history.months[-1] == dt.date(2024, 5, 1)
-    for unit_id in asked:
-        for name in ("members", "female"):
-            expected = [
-                (m, rollup.rollup_on(services.next_month(m) - dt.timedelta(1)).of(unit_id)[name])
-                for m in history.months
-            ]
-            assert history.series(unit_id, name) == expected, (unit_id, name)
-        for name in ("joined", "left", "transferred_in", "transferred_out"):
-            expected = [
-                (m, rollup.rollup_between(m, services.next_month(m) - dt.timedelta(1))
-                 .of(unit_id)[name])
-                for m in history.months
-            ]  # fmt: skip
-            assert history.series(unit_id, name) == expected, (unit_id, name)
+
+    def check() -> MonthlyHistory:
+        history = MonthlyHistory(
+            asked, shape(rollup.AS_WAS, end), start=dt.date(2023, 12, 1), end=end
+        )
+        assert history.months[0] == dt.date(2023, 12, 1)
+        assert history.months[-1] == dt.date(2024, 5, 1)
+        for unit_id in asked:
+            for name in ("members", "female"):
+                expected = [
+                    (m, rollup.rollup_on(services.next_month(m) - dt.timedelta(1))
+                     .of(unit_id)[name])
+                    for m in history.months
+                ]  # fmt: skip
+                assert history.series(unit_id, name) == expected, (unit_id, name)
+            for name in ("joined", "left", "transferred_in", "transferred_out"):
+                expected = [
+                    (m, rollup.rollup_between(m, services.next_month(m) - dt.timedelta(1))
+                     .of(unit_id)[name])
+                    for m in history.months
+                ]  # fmt: skip
+                assert history.series(unit_id, name) == expected, (unit_id, name)
+        return history
+
+    history = check()
     assert history.series(org.province.pk, "members")[-1][1] == 4
+    # The months are kept in memory now; a join recorded late must show in them.
+    make_member(unit=org.grassroots_b2, on=dt.date(2024, 2, 20), gender="female")
+    assert check().series(org.province.pk, "members")[-1][1] == 5
