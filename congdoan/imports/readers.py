@@ -202,7 +202,8 @@ def _sheet_rows(sheet) -> Callable[[], Iterator[list[Any]]]:
 
     def rows() -> Iterator[list[Any]]:
         for row in sheet.iter_rows():
-            yield [*pad, *(nfc(c) if c.__class__ is str else c for c in row)]
+            cells = [nfc(c) if c.__class__ is str else c for c in row]
+            yield [*pad, *cells] if pad else cells
 
     return rows
 

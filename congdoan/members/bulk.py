@@ -4,8 +4,9 @@ The per-row services lock the person, query and audit each change: right for a c
 too slow for a roster of 100,000 rows. This path keeps the same invariants, with the same
 error codes, by running members.rules' checks in memory: people are cleaned as
 register_member cleans them, each unit's versions are read once, national IDs and card
-numbers are checked against the database once per batch. Then it writes with multi-row
-INSERTs (see _insert).
+numbers are checked against the database once per batch. Then it writes each table in
+one statement run for many rows on SQLite and by COPY on PostgreSQL (see _insert), and
+gives the span hooks the new spans' facts from memory, not read back.
 
 - All or nothing: every person is checked, the first problem of each is collected (index,
   code, message) and, if there is any, BulkLoadError lists them all and nothing is written
@@ -26,6 +27,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -37,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from congdoan.core import audit
 from congdoan.core.dates import format_date
 from congdoan.core.text import nfc
+from congdoan.enterprises.models import Enterprise
 from congdoan.members import errors, rules, services, span_hooks
 from congdoan.members.models import Member, Membership
 from congdoan.org.models import Unit, UnitVersion
@@ -55,8 +58,12 @@ Start, End, Status = Membership.StartReason, Membership.EndReason, Membership.St
 #: Reasons that end one span and begin the next on the same day (same value on both sides).
 CONTINUING = frozenset({Start.TRANSFERRED, Start.SUSPENDED, Start.RESUMED, Start.REORGANISED})
 #: The status a span must have given how it began (transfers and reorganisations keep it).
-_STATUS_AFTER = {Start.ADMITTED: Status.ACTIVE, Start.READMITTED: Status.ACTIVE,
-                 Start.SUSPENDED: Status.SUSPENDED, Start.RESUMED: Status.ACTIVE}
+_STATUS_AFTER = {
+    Start.ADMITTED: Status.ACTIVE,
+    Start.READMITTED: Status.ACTIVE,
+    Start.SUSPENDED: Status.SUSPENDED,
+    Start.RESUMED: Status.ACTIVE,
+}
 _END_REASONS = frozenset(End.values)
 _IN_CHUNK = 2000  # ids per IN (...) query, well inside every database's limit
 _d = format_date
@@ -97,11 +104,16 @@ class BulkLoadError(ValidationError):
 
     def __init__(self, problems: list[Problem], names: dict[int, str]) -> None:
         self.problems = problems
-        super().__init__([
-            ValidationError(PERSON_PROBLEM, code=p.code, params={
-                "number": p.index + 1, "name": names[p.index], "message": p.message})
-            for p in problems
-        ])
+        super().__init__(
+            [
+                ValidationError(
+                    PERSON_PROBLEM,
+                    code=p.code,
+                    params={"number": p.index + 1, "name": names[p.index], "message": p.message},
+                )
+                for p in problems
+            ]
+        )
 
 
 @dataclass(slots=True)
@@ -182,14 +194,18 @@ class _Loader:
             span.member_id = span.member.pk
         _insert(Membership, spans)
         if span_hooks.listening():
-            span_hooks.spans_changed(added=span_hooks.snapshot(m.pk for m in members))
+            span_hooks.spans_changed(added=_facts(members, spans))
         audit.record(
             actor=actor,
             obj=members[0],
             action=audit.AuditEntry.Action.CREATE,
             operation="bulk_load",
-            after={"members": len(members), "spans": len(spans),
-                   "first_member_id": members[0].pk, "last_member_id": members[-1].pk},
+            after={
+                "members": len(members),
+                "spans": len(spans),
+                "first_member_id": members[0].pk,
+                "last_member_id": members[-1].pk,
+            },
             reason=reason,
         )
         self.member_ids += [member.pk for member in members]
@@ -225,8 +241,12 @@ class _Loader:
             member = Member(**fields)
             services.clean_person(member)
         if member.national_id and (other := self.national_ids.get(member.national_id)) is not None:
-            rules.fail(NATIONAL_ID_TWICE, "national_id_taken", national_id=member.national_id,
-                       other=other + 1)
+            rules.fail(
+                NATIONAL_ID_TWICE,
+                "national_id_taken",
+                national_id=member.national_id,
+                other=other + 1,
+            )
         if member.card_number and (other := self.cards.get(member.card_number)) is not None:
             rules.fail(CARD_TWICE, "card_taken", card=member.card_number, other=other + 1)
         spans = self.check_spans(member, history.spans)
@@ -243,10 +263,17 @@ class _Loader:
             rules.fail(errors.DATE_REQUIRED, "date_required")
         spans: list[_Span] = []
         previous: _Span | None = None
-        for raw in sorted(given, key=lambda s: s["start"]):
-            span = _Span(member, _unit_id(raw.get("unit")), raw.get("status") or "", raw["start"],
-                         raw.get("end"), raw.get("start_reason") or "",
-                         raw.get("end_reason") or "", nfc(raw.get("note"))[:500])
+        for raw in sorted(given, key=_start) if len(given) > 1 else given:
+            span = _Span(
+                member,
+                _unit_id(raw.get("unit")),
+                _text(raw.get("status")),
+                raw["start"],
+                raw.get("end"),
+                _text(raw.get("start_reason")),
+                _text(raw.get("end_reason")),
+                nfc(raw.get("note"))[:500],
+            )
             self.check_span(member, previous, span)
             spans.append(previous := span)
         if previous is not None and previous.end is not None and previous.end_reason in CONTINUING:
@@ -264,8 +291,13 @@ class _Loader:
             rules.check_may_join(member, start)
         elif previous.end is None:
             if how in (Start.ADMITTED, Start.READMITTED):
-                rules.fail(errors.ALREADY_MEMBER, "already_member", member=member,
-                           unit=self.label(previous.unit_id), start=_d(previous.start))
+                rules.fail(
+                    errors.ALREADY_MEMBER,
+                    "already_member",
+                    member=member,
+                    unit=self.label(previous.unit_id),
+                    start=_d(previous.start),
+                )
             rules.fail(errors.OVERLAP, "overlap", member=member, start=_d(previous.start), end="…")
         elif previous.end_reason in CONTINUING:
             self.check_continued(member, previous, span)
@@ -276,8 +308,13 @@ class _Loader:
                 rules.fail(errors.NOT_A_MEMBER, "not_a_member", member=member, date=_d(start))
             rules.check_readmission_after(member, previous, start)
             if start < previous.end:
-                rules.fail(errors.OVERLAP, "overlap", member=member, start=_d(previous.start),
-                           end=_d(previous.end))
+                rules.fail(
+                    errors.OVERLAP,
+                    "overlap",
+                    member=member,
+                    start=_d(previous.start),
+                    end=_d(previous.end),
+                )
             rules.check_may_join(member, start)
         keeps = how in (Start.TRANSFERRED, Start.REORGANISED) and previous is not None
         wanted = previous.status if keeps else _STATUS_AFTER.get(how)
@@ -286,11 +323,13 @@ class _Loader:
         if span.end is not None:
             rules.check_date(member, span.end)
             if span.end <= start:
-                rules.fail(errors.DATE_BEFORE_SPAN, "date_before_span", date=_d(span.end),
-                           start=_d(start))
+                rules.fail(
+                    errors.DATE_BEFORE_SPAN, "date_before_span", date=_d(span.end), start=_d(start)
+                )
             if span.end_reason not in _END_REASONS:
-                rules.fail(errors.LEAVE_REASON_INVALID, "leave_reason_invalid",
-                           reason=span.end_reason)
+                rules.fail(
+                    errors.LEAVE_REASON_INVALID, "leave_reason_invalid", reason=span.end_reason
+                )
         elif span.end_reason:
             rules.fail(SPAN_INVALID, "span_invalid", start=_d(start))
         unit = self.units.get(span.unit_id)
@@ -318,16 +357,29 @@ class _Loader:
             months = settings.MEMBERS_SUSPEND_MAX_MONTHS
             until = rules.add_months(previous.start, months)
             if on > until:  # as resume_member checks it
-                rules.fail(errors.SUSPENSION_TOO_LONG, "suspension_too_long", member=member,
-                           since=_d(previous.start), months=months, until=_d(until))
+                rules.fail(
+                    errors.SUSPENSION_TOO_LONG,
+                    "suspension_too_long",
+                    member=member,
+                    since=_d(previous.start),
+                    months=months,
+                    until=_d(until),
+                )
         if how == Start.REORGANISED:
             # What org.hooks leaves when a union ends with a member-holding successor.
             ended = self.units.get(previous.unit_id)
-            if ended is None or ended.successor_id != span.unit_id or (
-                ended.versions and ended.versions[-1].valid_to != on
+            if (
+                ended is None
+                or ended.successor_id != span.unit_id
+                or (ended.versions and ended.versions[-1].valid_to != on)
             ):
-                rules.fail(NOT_REORGANISED, "not_reorganised", unit=self.label(previous.unit_id),
-                           successor=self.label(span.unit_id), date=_d(on))
+                rules.fail(
+                    NOT_REORGANISED,
+                    "not_reorganised",
+                    unit=self.label(previous.unit_id),
+                    successor=self.label(span.unit_id),
+                    date=_d(on),
+                )
 
     def label(self, unit_id) -> str:
         unit = self.units.get(unit_id)
@@ -358,76 +410,139 @@ class _Loader:
         return kept
 
 
+def _start(span: dict) -> dt.date:
+    return span["start"]
+
+
+def _text(value) -> str:
+    """A choice as the plain text the database gives back: a TextChoices member hashes
+    through Python code, and the span hooks hash these values for every span."""
+    return "" if not value else value if value.__class__ is str else str(value)
+
+
 def _unit_id(unit) -> Any:
     return unit.pk if isinstance(unit, Unit) else unit
 
 
 def _not_continued(span: _Span) -> None:
-    rules.fail(SPAN_NOT_CONTINUED, "span_not_continued", date=_d(span.end),
-               reason=End(span.end_reason).label)
+    rules.fail(
+        SPAN_NOT_CONTINUED,
+        "span_not_continued",
+        date=_d(span.end),
+        reason=End(span.end_reason).label,
+    )
+
+
+def _facts(members: list[Member], spans: list[_Span]) -> list[span_hooks.SpanFacts]:
+    """What span_hooks.snapshot would read back of these new spans, from memory: the spans
+    as written, the person's gender, and the employer's sector (one query per batch)."""
+    employers = {m.enterprise_id for m in members if m.enterprise_id is not None}
+    ownership: dict[int, str] = {}
+    for chunk in _chunks(sorted(employers), _IN_CHUNK):
+        ownership.update(Enterprise.objects.filter(pk__in=chunk).values_list("pk", "ownership"))
+    facts = span_hooks.facts
+    return [
+        facts(span, gender=span.member.gender, ownership=ownership.get(span.member.enterprise_id))
+        for span in spans
+    ]
 
 
 def _insert(model, objs: list, *, returning: bool = False) -> None:
-    """INSERT the rows: one statement run for many rows, or, to read back the new ids,
-    multi-row INSERT … RETURNING (as bulk_create does).
+    """INSERT the rows, giving each object its new id when `returning`.
 
     bulk_create spends most of its time passing each value through the field API (more
     than half of a load); these values are plain text, numbers and dates, already checked,
-    so each field's conversion is chosen once. The database's constraints still apply.
+    so each row is read in one attrgetter call and only date-times are converted (dates go
+    as the drivers adapt them, which is what the field API would send). The database's
+    constraints still apply. SQLite: one statement run for many rows; PostgreSQL: COPY.
     """
-    if returning and not connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objs)
+    if not objs:
         return
     ops, now = connection.ops, timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fixed: dict[int, Any] = {}  # position → the value every row has (auto_now stamps)
     convert = []
-    for f in fields:
+    for position, f in enumerate(fields):
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, f.attname, now)
-        kind = f.get_internal_type()
-        convert.append({"DateField": ops.adapt_datefield_value,
-                        "DateTimeField": ops.adapt_datetimefield_value}.get(kind))
-    pairs = list(zip([f.attname for f in fields], convert, strict=True))
+            fixed[position] = (
+                ops.adapt_datetimefield_value(now)
+                if f.get_internal_type() == "DateTimeField"
+                else ops.adapt_datefield_value(now.date())
+            )
+        elif f.get_internal_type() == "DateTimeField":
+            convert.append((position, ops.adapt_datetimefield_value))
+    read = attrgetter(*(f.attname for f in fields))
+    if fixed or convert:
+
+        def row(obj) -> list:
+            values = list(read(obj))
+            for position, value in fixed.items():
+                values[position] = value
+            for position, adapt in convert:
+                values[position] = adapt(values[position])
+            return values
+    else:
+        row = read
+    rows = [row(obj) for obj in objs]
     table, pk = ops.quote_name(model._meta.db_table), ops.quote_name(model._meta.pk.column)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    row = f"({', '.join(['%s'] * len(fields))})"
-
-    def values(obj) -> list:
-        return [c(getattr(obj, name)) if c else getattr(obj, name) for name, c in pairs]
-
-    if connection.vendor == "postgresql":
-        _insert_unnest(model, objs, fields, values, returning=returning)
-        return
     with connection.cursor() as cursor:
-        if not returning:
-            insert = f"INSERT INTO {table} ({columns}) VALUES {row}"
-            cursor.executemany(insert, [values(obj) for obj in objs])
+        if connection.vendor == "postgresql":
+            ids = _copy(cursor, table, pk, columns, rows, returning=returning)
+        elif connection.vendor == "sqlite":
+            ids = _insert_sqlite(cursor, table, pk, columns, rows, returning=returning)
+        elif returning:
+            model.objects.bulk_create(objs)
             return
-        for chunk in _chunks(objs, max(1, min(1000, ops.bulk_batch_size(fields, objs)))):
-            rows = ", ".join([row] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {rows} RETURNING {pk}",
-                           [value for obj in chunk for value in values(obj)])
-            for obj, (new_id,) in zip(chunk, cursor.fetchall(), strict=True):
-                obj.pk, obj._state.adding = new_id, False
-
-
-def _insert_unnest(model, objs: list, fields: list, values, *, returning: bool) -> None:
-    """PostgreSQL: one array per column, INSERT … SELECT FROM unnest(…). The statement has
-    one parameter per column whatever the number of rows, so the driver does not parse a
-    query of thousands of placeholders (most of a large import's time otherwise); rows come
-    back in the order given, as bulk_create relies on too."""
-    ops = connection.ops
-    table, pk = ops.quote_name(model._meta.db_table), ops.quote_name(model._meta.pk.column)
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    insert = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+            return
     if returning:
-        insert += f" RETURNING {pk}"
-    with connection.cursor() as cursor:
-        for chunk in _chunks(objs, 5000):
-            rows = [values(obj) for obj in chunk]
-            cursor.execute(insert, [list(column) for column in zip(*rows, strict=True)])
-            if returning:
-                for obj, (new_id,) in zip(chunk, cursor.fetchall(), strict=True):
-                    obj.pk, obj._state.adding = new_id, False
+        for obj, new_id in zip(objs, ids, strict=True):
+            obj.pk, obj._state.adding = new_id, False
+
+
+def _insert_sqlite(cursor, table: str, pk: str, columns: str, rows: list, *, returning: bool):
+    """The rows in one executemany; with `returning`, the first row's INSERT … RETURNING
+    gives its id and the others take the ids after it.
+
+    Those ids are free and stay free: an AUTOINCREMENT key is given above every id the
+    table ever had, and from its first write the transaction holds SQLite's one write lock
+    (settings opens it IMMEDIATE) until it ends, so nobody else inserts meanwhile.
+    """
+    marks = ", ".join(["%s"] * len(rows[0]))
+    if not returning:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        return []
+    cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}", rows[0])
+    (first,) = cursor.fetchone()
+    ids = range(first, first + len(rows))
+    cursor.executemany(
+        f"INSERT INTO {table} ({pk}, {columns}) VALUES (%s, {marks})",
+        [(new_id, *values) for new_id, values in zip(ids[1:], rows[1:], strict=True)],
+    )
+    return ids
+
+
+def _copy(cursor, table: str, pk: str, columns: str, rows: list, *, returning: bool):
+    """PostgreSQL: COPY the rows in (its fastest way in, constraints checked as for INSERT).
+
+    With `returning`, the ids are drawn from the key's sequence first, in one query, and
+    copied in with the rows: COPY cannot say which ids it gave.
+    """
+    ids: list[int] = []
+    if returning:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', %s)) FROM generate_series(1, %s)",
+            [pk.strip('"'), len(rows)],
+        )
+        ids = sorted(new_id for (new_id,) in cursor.fetchall())
+        columns = f"{pk}, {columns}"
+        rows = [(new_id, *values) for new_id, values in zip(ids, rows, strict=True)]
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for values in rows:
+            copy.write_row(values)
+    return ids

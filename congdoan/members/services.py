@@ -39,13 +39,16 @@ PERSON_FIELDS = (
     "contract_months",
 )
 Reason = Membership.EndReason
+# Choices' .values builds a new list on every use; clean_person runs for every roster row.
+_GENDERS = frozenset(Gender.values)
+_CONTRACT_TERMS = frozenset(("", *ContractTerm.values))
 
 
 def clean_person(member: Member) -> None:
     member.full_name = nfc(member.full_name)
     if not member.full_name:
         rules.fail(errors.NAME_REQUIRED, "name_required")
-    if member.gender not in Gender.values:
+    if member.gender not in _GENDERS:
         rules.fail(errors.GENDER_REQUIRED, "gender_required")
     if member.birth_date is not None:
         if member.birth_date > today():
@@ -73,7 +76,7 @@ def clean_person(member: Member) -> None:
         setattr(member, field, nfc(getattr(member, field)))
     member.nationality = (nfc(member.nationality) or "VN").upper()
     member.contract_term = member.contract_term or ""
-    if member.contract_term not in ("", *ContractTerm.values):
+    if member.contract_term not in _CONTRACT_TERMS:
         rules.fail(errors.CONTRACT_TERM_INVALID, "contract_term_invalid", term=member.contract_term)
     if member.contract_term == ContractTerm.FIXED and not member.contract_months:
         rules.fail(errors.CONTRACT_MONTHS_REQUIRED, "contract_months_required")

@@ -68,6 +68,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cases", default=",".join(CASES), help="comma-separated subset")
     parser.add_argument("--profile", action="store_true", help="cProfile top 15 of congdoan")
     parser.add_argument("--postgres", default=db.PG_SERVER, metavar="URL")
+    parser.add_argument(
+        "--pg-database",
+        default=db.PG_DATABASE,
+        metavar="NAME",
+        help="the throw-away database's name (another benchmark may be using the default)",
+    )
     parser.add_argument("--reference", type=Path, default=report.REFERENCE)
     parser.add_argument("--out", type=Path, default=report.OUT_DIR)
     parser.add_argument("--save-reference", action="store_true")
@@ -206,6 +212,7 @@ def main(argv: list[str] | None = None) -> Path | None:
     if args.database != "postgres" and "calamine-copy" in cases:
         cases.remove("calamine-copy")
     ie_rows = args.ie_rows or args.rows
+    db.PG_DATABASE = args.pg_database
     name = f"import-{args.database}-{args.rows}"
     with (
         tempfile.TemporaryDirectory(prefix="congdoan-roster-") as tmp,

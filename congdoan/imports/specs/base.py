@@ -72,7 +72,7 @@ class RowError:
         return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Row:
     """One data row: its Excel number, cells by column key, parsed values, and its fate."""
 

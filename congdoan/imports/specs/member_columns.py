@@ -30,13 +30,21 @@ _NATIONALITIES = {
 }
 
 
+#: Cells already read as a gender: a column holds a handful of spellings, each seen on
+#: thousands of rows. Bounded, for a column of odd values.
+_GENDER_SEEN: dict[str, str] = {}
+
+
 def gender(value) -> str:
     """Nam / Nữ (any case, with or without accents) → the stored gender."""
+    if value.__class__ is str and (known := _GENDER_SEEN.get(value)) is not None:
+        return known
     key = loose_key(cells.as_text(value))
-    if key in _MALE:
-        return Gender.MALE
-    if key in _FEMALE:
-        return Gender.FEMALE
+    found = Gender.MALE if key in _MALE else Gender.FEMALE if key in _FEMALE else None
+    if found is not None:
+        if value.__class__ is str and len(_GENDER_SEEN) < 100:
+            _GENDER_SEEN[value] = found
+        return found
     raise Invalid(errors.UNKNOWN_GENDER, code="unknown_gender", value=cells.as_text(value))
 
 
