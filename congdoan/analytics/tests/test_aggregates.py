@@ -362,3 +362,27 @@ def test_monthly_history_sums_each_asked_unit_as_the_roll_ups_do():
     # The months are kept in memory now; a join recorded late must show in them.
     make_member(unit=org.grassroots_b2, on=dt.date(2024, 2, 20), gender="female")
     assert check().series(org.province.pk, "members")[-1][1] == 5
+
+
+@pytest.mark.django_db
+def test_many_changes_at_once_add_up_as_one_at_a_time():
+    """A roster adds thousands of (union, day) changes in one call (written as arrays on
+    PostgreSQL): the rows must be those that the same changes one by one would leave."""
+    from congdoan.analytics import ledger
+
+    org = Org()
+    make_member(unit=org.grassroots_a1, on=dt.date(2023, 1, 10))
+    services.rebuild()  # months kept from January 2023
+    unions = [org.grassroots_a1.pk, org.grassroots_a2.pk, org.grassroots_b1.pk]
+    changes = {
+        (unit_id, dt.date(2023, 1, 1) + dt.timedelta(days=7 * i)): [1, i % 2, 0, 1, 1, 0, 0, 0]
+        for i in range(40)
+        for unit_id in unions
+    }
+    ledger.add(changes)
+    together = kept_rows()
+    services.rebuild()  # back to the spans' own counts: the changes above have no spans
+    for key, values in changes.items():
+        ledger.add({key: values})
+    assert kept_rows() == together
+    assert len(together[0]) == 121  # the changes' days and the member's own
