@@ -11,4 +11,4 @@ class AnalyticsConfig(AppConfig):
         from congdoan.analytics import ledger
         from congdoan.members import span_hooks
 
-        span_hooks.on_spans_changed(ledger.apply_changes, batch=ledger.deferred)
+        span_hooks.on_spans_changed(ledger.apply_changes)

@@ -8,10 +8,8 @@ transfer out and a transfer in of that federation too: their difference is its n
 """
 
 import datetime as dt
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.db import connection
 
@@ -61,39 +59,15 @@ def contributions(spans: Iterable[SpanFacts], sign: int = 1) -> dict[Key, list[i
     return out
 
 
-_local = threading.local()
-
-
 def apply_changes(*, removed: list[SpanFacts], added: list[SpanFacts]) -> None:
     """Bring the counts in line with spans removed and added (members.span_hooks handler)."""
-    pending = getattr(_local, "pending", None)
-    changes = pending if pending is not None else defaultdict(lambda: [0] * len(FIGURES))
-    for facts, sign in ((added, 1), (removed, -1)):
-        for key, values in contributions(facts, sign).items():
-            row = changes[key]
-            for i, value in enumerate(values):
-                row[i] += value
-    if pending is None:
-        changes = {key: values for key, values in changes.items() if any(values)}
-        if changes:
-            add(changes)
-
-
-@contextmanager
-def deferred():
-    """Changes heard inside are summed per (union, day) and written once at the end
-    (members.span_hooks.batched): a roster of 100,000 people in 20 chunks otherwise moves
-    every month kept after its earliest day once per chunk."""
-    if getattr(_local, "pending", None) is not None:
-        yield  # already gathering: the outer block writes
-        return
-    _local.pending = defaultdict(lambda: [0] * len(FIGURES))
-    try:
-        yield
-        changes = {key: values for key, values in _local.pending.items() if any(values)}
-    finally:
-        _local.pending = None
-    if changes and not connection.needs_rollback:  # a dry run, a refused file: all undone
+    changes = contributions(added)
+    for key, values in contributions(removed, -1).items():
+        row = changes[key]
+        for i, value in enumerate(values):
+            row[i] += value
+    changes = {key: values for key, values in changes.items() if any(values)}
+    if changes:
         add(changes)
 
 

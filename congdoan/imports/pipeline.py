@@ -43,7 +43,6 @@ from congdoan.imports.specs.base import (
     Row,
     RowError,
 )
-from congdoan.members import span_hooks
 
 #: How often run_import's progress callback is called, in rows.
 PROGRESS_EVERY = 50
@@ -244,8 +243,7 @@ def _stream(
     total = _count_rows(spec, layout, columns) if progress is not None else 0
     done = 0
     changed = False
-    # The counts kept of the spans written are added once, at the end (span_hooks.batched).
-    with transaction.atomic(), _collect_per_chunk() as chunk_done, span_hooks.batched():
+    with transaction.atomic(), _collect_per_chunk() as chunk_done:
         for chunk in _chunks(iter_rows(spec, layout, ctx, columns), CHUNK_ROWS):
             for row in chunk:
                 if row.ok:

@@ -11,7 +11,7 @@ inside the writer's transaction, so the counts commit or roll back with the span
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -37,30 +37,11 @@ SpanHandler = Callable[..., None]
 _handlers: list[SpanHandler] = []
 
 
-_batches: list[Callable[[], AbstractContextManager]] = []
-
-
-def on_spans_changed(
-    handler: SpanHandler, *, batch: Callable[[], AbstractContextManager] | None = None
-) -> SpanHandler:
-    """Register handler(*, removed, added), each a list of SpanFacts; `batch`, if given, is
-    a context in which the handler may gather what it hears and act once at its end."""
+def on_spans_changed(handler: SpanHandler) -> SpanHandler:
+    """Register handler(*, removed, added), each a list of SpanFacts."""
     if handler not in _handlers:
         _handlers.append(handler)
-        if batch is not None:
-            _batches.append(batch)
     return handler
-
-
-@contextmanager
-def batched():
-    """The handlers act once, at the end, on everything reported inside (in this thread):
-    for a writer of many batches in one transaction, as an import of a large roster is.
-    What is reported inside is lost if the block raises (its transaction rolls back)."""
-    with ExitStack() as stack:
-        for batch in _batches:
-            stack.enter_context(batch())
-        yield
 
 
 _local = threading.local()

@@ -386,33 +386,3 @@ def test_many_changes_at_once_add_up_as_one_at_a_time():
         ledger.add({key: values})
     assert kept_rows() == together
     assert len(together[0]) == 121  # the changes' days and the member's own
-
-
-@pytest.mark.django_db
-def test_changes_heard_in_a_batch_are_written_once_at_its_end():
-    from django.db import transaction
-
-    from congdoan.members import span_hooks
-
-    org = Org()
-    make_member(unit=org.grassroots_a1, on=dt.date(2024, 1, 15))
-    services.rebuild()
-    before = kept_rows()
-    with span_hooks.batched():
-        make_member(unit=org.grassroots_a2, on=dt.date(2023, 6, 1), gender="female")
-        with span_hooks.batched():  # an inner batch leaves the writing to the outer one
-            make_member(unit=org.grassroots_b1, on=dt.date(2024, 3, 2))
-        assert kept_rows() == before  # nothing written yet
-    after = kept_rows()
-    assert after != before
-    services.rebuild()
-    assert kept_rows() == after
-    # A batch whose block raises: its transaction rolls back, and nothing stays pending.
-    with pytest.raises(RuntimeError), transaction.atomic(), span_hooks.batched():
-        make_member(unit=org.grassroots_b2, on=dt.date(2024, 5, 5))
-        raise RuntimeError
-    assert kept_rows() == after
-    make_member(unit=org.grassroots_b2, on=dt.date(2024, 5, 5))  # heard at once again
-    incremental = kept_rows()
-    services.rebuild()
-    assert kept_rows() == incremental != after
