@@ -49,7 +49,9 @@ def _layout(shape: Shape) -> _Layout:
         if found is not None and found[0] is shape:
             return found[1]
     slot_of = np.full(len(shape.ids), -1, dtype=np.int64)
-    parents = sorted(i for i, below in shape.children.items() if below)
+    parents = sorted(
+        i for i, below in shape.children.items() if below and shape.position(i) is not None
+    )
     positions = np.array([shape.position(u) for u in parents], dtype=np.int64)
     slot_of[positions] = np.arange(len(parents))
     parent_slot = np.where(shape.parent >= 0, slot_of[np.maximum(shape.parent, 0)], -1)
