@@ -30,7 +30,6 @@ from itertools import islice
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -354,17 +353,7 @@ class _Loader:
         if how == Start.RESUMED:
             if previous.status != Status.SUSPENDED:
                 rules.fail(errors.NOT_SUSPENDED, "not_suspended", member=member, date=_d(on))
-            months = settings.MEMBERS_SUSPEND_MAX_MONTHS
-            until = rules.add_months(previous.start, months)
-            if on > until:  # as resume_member checks it
-                rules.fail(
-                    errors.SUSPENSION_TOO_LONG,
-                    "suspension_too_long",
-                    member=member,
-                    since=_d(previous.start),
-                    months=months,
-                    until=_d(until),
-                )
+            rules.check_suspension_length(member, previous.start, on)  # as resume_member
         if how == Start.REORGANISED:
             # What org.hooks leaves when a union ends with a member-holding successor.
             ended = self.units.get(previous.unit_id)

@@ -20,6 +20,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def check_suspension_length(member: Member, suspended_on: dt.date, on: dt.date) -> None:
+    """A suspension ends, by resumption or otherwise, within MEMBERS_SUSPEND_MAX_MONTHS."""
+    months = settings.MEMBERS_SUSPEND_MAX_MONTHS
+    until = add_months(suspended_on, months)
+    if on > until:
+        fail(
+            errors.SUSPENSION_TOO_LONG,
+            "suspension_too_long",
+            member=member,
+            since=format_date(suspended_on),
+            months=months,
+            until=format_date(until),
+        )
+
+
 def check_date(member: Member, on: dt.date | None) -> dt.date:
     """A membership date: given, not after today, not before the person was born."""
     if on is None:

@@ -7,7 +7,6 @@ spans (nothing is deleted) and records an audit entry.
 import datetime as dt
 from dataclasses import replace
 
-from django.conf import settings
 from django.db import transaction
 
 from congdoan.core import audit
@@ -404,17 +403,7 @@ def resume_member(*, actor, member: Member, on: dt.date, note: str = "") -> Memb
     member = lock(member)
     rules.check_date(member, on)
     span = current_span(member, on, status=Membership.Status.SUSPENDED)
-    months = settings.MEMBERS_SUSPEND_MAX_MONTHS
-    until = rules.add_months(span.start, months)
-    if on > until:
-        rules.fail(
-            errors.SUSPENSION_TOO_LONG,
-            "suspension_too_long",
-            member=member,
-            since=format_date(span.start),
-            months=months,
-            until=format_date(until),
-        )
+    rules.check_suspension_length(member, span.start, on)
     return _follow_on(
         actor=actor,
         member=member,

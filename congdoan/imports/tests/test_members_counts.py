@@ -7,7 +7,7 @@ import pytest
 
 from congdoan.analytics import rollup
 from congdoan.analytics import services as analytics_services
-from congdoan.analytics.models import FIGURES, UnitDay, UnitMonth
+from congdoan.analytics.tests.test_aggregates import kept_rows
 from congdoan.enterprises.models import Ownership
 from congdoan.enterprises.tests.factory import make_enterprise
 from congdoan.imports import pipeline
@@ -21,15 +21,6 @@ pytestmark = pytest.mark.django_db
 CHI = ["Lê Thị Chi", "03/04/1992", "Nữ", "079192000111", "05/06/2018", "DA-2"]
 
 
-def kept_rows():
-    def rows(model, key):
-        return {
-            (r["unit_id"], r[key]): tuple(r[f] for f in FIGURES)
-            for r in model.objects.values("unit_id", key, *FIGURES)
-            if any(r[f] for f in FIGURES)
-        }
-
-    return rows(UnitDay, "day"), rows(UnitMonth, "month")
 
 
 def test_an_import_in_chunks_leaves_the_counts_a_rebuild_makes(tmp_path, monkeypatch):
