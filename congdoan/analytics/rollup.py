@@ -103,20 +103,15 @@ def stock_rows(on: dt.date) -> tuple[np.ndarray, np.ndarray]:
     if on.replace(day=1) == month and following <= kept and (following - on).days < on.day:
         # Late in a past month: the next month's opening less the days after `on` reads
         # fewer daily rows than this month's opening plus the days up to it.
-        opening_ids, openings = month_openings(following)
-        day_ids, changes = _by_unit(
-            [(f"SELECT unit_id, {columns} FROM {DAY} WHERE day > %s AND day < %s",
-              [on, following])],
-            STOCKS,
-        )  # fmt: skip
-        changes = -changes
+        opening, days, sign = following, ("day > %s AND day < %s", [on, following]), -1
     else:
-        opening_ids, openings = month_openings(month)
-        day_ids, changes = _by_unit(
-            [(f"SELECT unit_id, {columns} FROM {DAY} WHERE day >= %s AND day <= %s",
-              [month, on])],
-            STOCKS,
-        )  # fmt: skip
+        opening, days, sign = month, ("day >= %s AND day <= %s", [month, on]), 1
+    opening_ids, openings = month_openings(opening)
+    where, params = days
+    day_ids, changes = _by_unit(
+        [(f"SELECT unit_id, {columns} FROM {DAY} WHERE {where}", params)], STOCKS
+    )
+    changes = sign * changes
     return np.concatenate([opening_ids, day_ids]), np.concatenate([openings, changes])
 
 
