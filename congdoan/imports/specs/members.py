@@ -433,9 +433,12 @@ class MembersSpec(ImportSpec):
     def flush(self, ctx: Context, *, write: bool) -> None:
         people, self.new_people = self.new_people, []
         if write and people:
-            # Checked row by row above; an error here means the register changed meanwhile,
-            # and the whole import is rolled back.
-            loaded = bulk.load_member_histories(actor=ctx.actor, people=people, reason=ctx.reason)
+            # Checked row by row above, national IDs and cards looked up in the registry
+            # (_read_members); an error here means the register changed meanwhile, and the
+            # whole import is rolled back.
+            loaded = bulk.load_member_histories(
+                actor=ctx.actor, people=people, reason=ctx.reason, registry_checked=True
+            )
             self.created_ids.extend(loaded.member_ids)
 
     def finish(self, ctx: Context) -> None:
