@@ -14,7 +14,7 @@ from congdoan.core.dates import format_date
 from congdoan.core.text import nfc
 from congdoan.members import errors, rules, span_hooks
 from congdoan.members.models import Membership
-from congdoan.members.services import Reason, span_state
+from congdoan.members.services import Reason, span_entry, span_state
 from congdoan.org.kinds import MEMBER_HOLDING
 from congdoan.org.models import Unit
 
@@ -55,7 +55,7 @@ def end_memberships_of_unit(
         span.end, span.end_reason = on, reason
         if note:
             span.note = nfc(f"{span.note} {note}" if span.note else note)[:500]
-        entries.append(_span_entry(actor, span, before, event.kind, note))
+        entries.append(span_entry(actor, span, before, event.kind, note))
         if moves:
             follow_ons.append(
                 Membership(
@@ -79,18 +79,6 @@ def end_memberships_of_unit(
         Membership.objects.filter(unit=unit, end__isnull=True).update(**changes)
         # After the closing: the database allows one open span per person.
         Membership.objects.bulk_create(follow_ons, batch_size=1000)
-    entries += [_span_entry(actor, span, None, event.kind, note) for span in follow_ons]
+    entries += [span_entry(actor, span, None, event.kind, note) for span in follow_ons]
     audit.record_many(entries)
     return len(spans)
-
-
-def _span_entry(actor, span: Membership, before: dict | None, operation: str, reason: str):
-    return audit.entry(
-        actor=actor,
-        obj=span.member,
-        action=audit.AuditEntry.Action.UPDATE,
-        before=before,
-        after=span_state(span),
-        operation=operation,
-        reason=reason,
-    )

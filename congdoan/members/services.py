@@ -187,6 +187,20 @@ def span_state(span: Membership) -> dict:
     )
 
 
+def span_entry(actor, span: Membership, before: dict | None, operation: str, reason: str):
+    """The audit entry (not saved) of a span opened or changed: the person's, with the span
+    before and after."""
+    return audit.entry(
+        actor=actor,
+        obj=span.member,
+        action=audit.AuditEntry.Action.UPDATE,
+        before=before,
+        after=span_state(span),
+        operation=operation,
+        reason=reason,
+    )
+
+
 def _open(
     *,
     actor,
@@ -206,14 +220,7 @@ def _open(
     span.save()
     if span_hooks.listening():
         span_hooks.spans_changed(added=[span_hooks.facts_for_member(span, member)])
-    audit.record(
-        actor=actor,
-        obj=member,
-        action=audit.AuditEntry.Action.UPDATE,
-        after=span_state(span),
-        operation=operation,
-        reason=span.note,
-    )
+    span_entry(actor, span, None, operation, span.note).save()
     return span
 
 
@@ -238,15 +245,7 @@ def close_span(
         span_hooks.spans_changed(
             removed=[old_facts], added=[replace(old_facts, end=on, end_reason=reason)]
         )
-    audit.record(
-        actor=actor,
-        obj=span.member,
-        action=audit.AuditEntry.Action.UPDATE,
-        before=before,
-        after=span_state(span),
-        operation=operation,
-        reason=nfc(note),
-    )
+    span_entry(actor, span, before, operation, nfc(note)).save()
     return span
 
 

@@ -21,12 +21,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="default: about one union per 300 members",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per case")
-    parser.add_argument(
-        "--postgres",
-        default=db.PG_SERVER,
-        metavar="URL",
-        help=f"the server where the database {db.PG_DATABASE} is made",
-    )
+    db.add_postgres_argument(parser)
     parser.add_argument("--reference", type=Path, default=report.REFERENCE)
     parser.add_argument(
         "--out", type=Path, default=report.OUT_DIR, help="where last-<name>.json goes"
@@ -69,12 +64,7 @@ def main(argv: list[str] | None = None) -> Path:
             build_steps=province.steps,
             repeat=args.repeat,
         )
-    path = report.write_run(args.out / f"last-{name}.json", name=name, meta=meta, results=results)
-    print(f"Written: {path}")
-    if args.save_reference:
-        report.save_reference(args.reference, name=name, meta=meta, results=results)
-        print(f"Reference {name} saved in {args.reference}")
-    return path
+    return report.keep_run(args, name=name, meta=meta, results=results)
 
 
 if __name__ == "__main__":

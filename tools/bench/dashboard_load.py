@@ -226,10 +226,7 @@ def main(argv=None) -> None:
         meta = report.about(
             data="the demo", clients=args.clients, workers=args.workers, requests=args.requests
         )
-    path = report.write_run(args.out / f"last-{name}.json", name=name, meta=meta, results=results)
-    print(f"Written: {path}")
-    if args.save_reference:
-        report.save_reference(args.reference, name=name, meta=meta, results=results)
+    report.keep_run(args, name=name, meta=meta, results=results)
 
 
 if __name__ == "__main__":

@@ -99,3 +99,12 @@ def bench_database(kind: str, *, server: str = PG_SERVER, keep: bool = False) ->
             if kind == "postgres":
                 _drop_postgres(server)
             shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def add_postgres_argument(parser) -> None:
+    parser.add_argument(
+        "--postgres",
+        default=PG_SERVER,
+        metavar="URL",
+        help=f"the server where the database {PG_DATABASE} is made",
+    )

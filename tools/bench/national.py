@@ -53,12 +53,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--changes", type=int, default=200, help="admissions and transfers timed in (f)"
     )
-    parser.add_argument(
-        "--postgres",
-        default=db.PG_SERVER,
-        metavar="URL",
-        help=f"the server where the database {db.PG_DATABASE} is made",
-    )
+    db.add_postgres_argument(parser)
     parser.add_argument("--reference", type=Path, default=report.REFERENCE)
     parser.add_argument("--out", type=Path, default=report.OUT_DIR)
     parser.add_argument("--save-reference", action="store_true")
@@ -476,12 +471,7 @@ def main(argv: list[str] | None = None) -> Path:
             repeat=args.repeat,
         )
     goals(results)
-    path = report.write_run(args.out / f"last-{name}.json", name=name, meta=meta, results=results)
-    print(f"Written: {path}")
-    if args.save_reference:
-        report.save_reference(args.reference, name=name, meta=meta, results=results)
-        print(f"Reference {name} saved in {args.reference}")
-    return path
+    return report.keep_run(args, name=name, meta=meta, results=results)
 
 
 def goals(results: dict) -> None:

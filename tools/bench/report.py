@@ -111,6 +111,16 @@ def write_run(path: Path, *, name: str, meta: dict, results: dict) -> Path:
     return path
 
 
+def keep_run(args, *, name: str, meta: dict, results: dict) -> Path:
+    """Write the run to args.out, and make it the reference when args.save_reference."""
+    path = write_run(args.out / f"last-{name}.json", name=name, meta=meta, results=results)
+    print(f"Written: {path}")
+    if args.save_reference:
+        save_reference(args.reference, name=name, meta=meta, results=results)
+        print(f"Reference {name} saved in {args.reference}")
+    return path
+
+
 def load_reference(path: Path, name: str) -> dict | None:
     """The reference run called `name`, or None when there is none."""
     if not path.exists():

@@ -263,12 +263,7 @@ def main(argv: list[str] | None = None) -> Path | None:
     reference = report.load_reference(args.reference, name)
     if "congdoan" in results:
         _table(results, reference)
-    path = report.write_run(args.out / f"last-{name}.json", name=name, meta=meta, results=results)
-    print(f"Written: {path}")
-    if args.save_reference:
-        report.save_reference(args.reference, name=name, meta=meta, results=results)
-        print(f"Reference {name} saved in {args.reference}")
-    return path
+    return report.keep_run(args, name=name, meta=meta, results=results)
 
 
 if __name__ == "__main__":
