@@ -12,3 +12,4 @@ class AnalyticsConfig(AppConfig):
         from congdoan.members import span_hooks
 
         span_hooks.on_spans_changed(ledger.apply_changes)
+        span_hooks.on_batch(ledger.months_gathered)

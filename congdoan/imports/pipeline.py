@@ -43,6 +43,7 @@ from congdoan.imports.specs.base import (
     Row,
     RowError,
 )
+from congdoan.members import span_hooks
 
 #: How often run_import's progress callback is called, in rows.
 PROGRESS_EVERY = 50
@@ -243,7 +244,8 @@ def _stream(
     total = _count_rows(spec, layout, columns) if progress is not None else 0
     done = 0
     changed = False
-    with transaction.atomic(), _collect_per_chunk() as chunk_done:
+    # span_hooks.batch: the counts settle their monthly rows once, at the end (analytics).
+    with transaction.atomic(), _collect_per_chunk() as chunk_done, span_hooks.batch():
         for chunk in _chunks(iter_rows(spec, layout, ctx, columns), CHUNK_ROWS):
             for row in chunk:
                 if row.ok:
@@ -336,7 +338,7 @@ def _write(
     progress: Callable[[int, int], None] | None = None,
 ) -> bool:
     """Write the valid rows in one transaction; True when the writes were kept."""
-    with transaction.atomic():
+    with transaction.atomic(), span_hooks.batch():
         changed = False
         for done, row in enumerate(rows):
             if progress is not None and done % PROGRESS_EVERY == 0:

@@ -87,7 +87,8 @@ def clean_person(member: Member) -> None:
         if member.national_id not in (None, "")
         else None
     )
-    if member.enterprise is not None and not member.employer_name:
+    # enterprise_id first: the relation's descriptor costs a tenth of this function per row.
+    if member.enterprise_id is not None and not member.employer_name:
         member.employer_name = member.enterprise.name
     member.search_key = search_key(member.full_name)
 

@@ -11,7 +11,7 @@ inside the writer's transaction, so the counts commit or roll back with the span
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -45,6 +45,28 @@ def on_spans_changed(handler: SpanHandler) -> SpanHandler:
 
 
 _local = threading.local()
+_batches: list[Callable[[], AbstractContextManager]] = []
+
+
+def on_batch(factory: Callable[[], AbstractContextManager]) -> None:
+    """Register a context manager that batch() enters: a handler that can gather many
+    changes and settle them once at the end."""
+    if factory not in _batches:
+        _batches.append(factory)
+
+
+@contextmanager
+def batch():
+    """Many changes follow (an import of thousands of people): handlers may gather them and
+    settle once on leaving. Enter it inside the writer's transaction, so what the handlers
+    settle commits or rolls back with the spans."""
+    if not listening():
+        yield
+        return
+    with ExitStack() as stack:
+        for factory in _batches:
+            stack.enter_context(factory())
+        yield
 
 
 def listening() -> bool:

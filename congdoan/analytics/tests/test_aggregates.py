@@ -386,3 +386,42 @@ def test_many_changes_at_once_add_up_as_one_at_a_time():
         ledger.add({key: values})
     assert kept_rows() == together
     assert len(together[0]) == 121  # the changes' days and the member's own
+
+
+@pytest.mark.django_db
+def test_changes_gathered_settle_as_added_one_by_one():
+    """months_gathered (an import's counts): the daily rows at once, the months on leaving;
+    what a savepoint rolled back within is left out, and a rolled-back whole writes nothing."""
+    from django.db import transaction
+
+    from congdoan.analytics import ledger
+
+    org = Org()
+    make_member(unit=org.grassroots_a1, on=dt.date(2023, 1, 10))
+    services.rebuild()  # months kept from January 2023; some changes come before
+    unions = [org.grassroots_a1.pk, org.grassroots_a2.pk, org.grassroots_b1.pk]
+    changes = {
+        (unit_id, dt.date(2022, 9, 1) + dt.timedelta(days=11 * i)): [1, i % 2, 0, 1, 1, 0, 0, 0]
+        for i in range(60)
+        for unit_id in unions
+    }
+    keys = sorted(changes)
+    with transaction.atomic(), ledger.months_gathered():
+        ledger.add({key: changes[key] for key in keys[::2]})
+        try:
+            with transaction.atomic():
+                ledger.add({(unions[0], dt.date(2023, 3, 3)): [5, 5, 0, 0, 5, 0, 0, 0]})
+                raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+        ledger.add({key: changes[key] for key in keys[1::2]})
+    gathered = kept_rows()
+    with transaction.atomic(), ledger.months_gathered():
+        ledger.add({(unions[1], dt.date(2023, 2, 2)): [7, 0, 0, 0, 7, 0, 0, 0]})
+        transaction.set_rollback(True)
+    assert kept_rows() == gathered
+    services.rebuild()  # back to the spans' own counts: the changes above have no spans
+    for key in keys:
+        ledger.add({key: changes[key]})
+    assert kept_rows() == gathered
+    assert Checkpoint.objects.order_by("month").first().month == dt.date(2022, 9, 1)

@@ -14,7 +14,7 @@ from congdoan.imports import pipeline
 from congdoan.imports.pipeline import run_import
 from congdoan.imports.tests.files import write_xlsx
 from congdoan.imports.tests.test_members_import import AN, BINH, HEADER
-from congdoan.testing import Org
+from congdoan.testing import Org, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +44,33 @@ def test_an_import_in_chunks_leaves_the_counts_a_rebuild_makes(tmp_path, monkeyp
     kept = kept_rows()
     analytics_services.rebuild()
     assert kept_rows() == kept
+
+
+def test_an_import_into_kept_months_settles_them_as_a_rebuild(tmp_path, monkeypatch):
+    """The months already kept move once, at the end (ledger.months_gathered), and a join
+    dated before all of them makes the months before."""
+    org = Org()
+    make_member(unit=org.grassroots_a2, on=dt.date(2014, 1, 15))
+    analytics_services.rebuild()  # months kept from January 2014; Bình joined in 2012
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 2)
+    rows = [HEADER, AN, BINH, CHI]
+    result = run_import(kind="members", source=write_xlsx(tmp_path / "roster.xlsx", rows))
+    assert result.written and result.created == 3, result.errors
+
+    assert rollup.rollup_on(dt.date(2013, 1, 1)).of(org.province.pk)["members"] == 1
+    figures = rollup.rollup_on(dt.date(2016, 1, 1)).of(org.province.pk)
+    assert (figures["members"], figures["female"]) == (3, 1)
+    kept = kept_rows()
+    analytics_services.rebuild()
+    assert kept_rows() == kept
+
+
+def test_a_dry_run_into_kept_months_leaves_them_as_they_were(tmp_path):
+    org = Org()
+    make_member(unit=org.grassroots_a2, on=dt.date(2014, 1, 15))
+    analytics_services.rebuild()
+    before = kept_rows()
+    source = write_xlsx(tmp_path / "roster.xlsx", [HEADER, AN, BINH, CHI])
+    result = run_import(kind="members", source=source, dry_run=True)
+    assert result.created == 3 and not result.written
+    assert kept_rows() == before
