@@ -92,12 +92,18 @@ def _write(cursor, table: str, keys: tuple[str, str], row_sql: str, rows: list[t
     if connection.vendor != "postgresql" or len(rows) < _ARRAYS_FROM:
         cursor.executemany(row_sql, rows)
         return
+    import psycopg
+
     types = ("bigint", "date", *["integer"] * len(FIGURES))
-    arrays = ", ".join(f"%s::{t}[]" for t in types)
-    cursor.execute(
-        _upsert_sql(table, keys, f"SELECT * FROM unnest({arrays}) AS rows WHERE 1 = 1"),
-        [list(column) for column in zip(*rows, strict=True)],
-    )
+    arrays = ", ".join(f"%b::{t}[]" for t in types)
+    # A plain psycopg cursor on the same connection (so in the same transaction): Django's
+    # binds on the client, quoting every element of every array in Python (0.6 s per
+    # 100,000 rows); this one sends each array to the server in binary (%b).
+    with psycopg.Cursor(connection.connection) as own:
+        own.execute(
+            _upsert_sql(table, keys, f"SELECT * FROM unnest({arrays}) AS rows WHERE 1 = 1"),
+            [list(column) for column in zip(*rows, strict=True)],
+        )
 
 
 def add(changes: dict[Key, list[int]]) -> None:
