@@ -44,9 +44,10 @@ messages: $(STAMP)
 # Benchmarks, not tests: each builds a throw-away database (SQLite in a temporary directory;
 # on PostgreSQL the database congdoan_bench, created and dropped) with a synthetic province and
 # prints its figures beside bench/reference.json. BENCH_ARGS=--save-reference makes the run
-# the new reference. `bench` takes about ten minutes, `bench-national` an hour or more.
-# `bench` then imports a generated roster of BENCH_ROWS rows beside django-import-export (the
-# optional extra `bench`, installed here only) and, on PostgreSQL, calamine + COPY; then the
+# the new reference. `bench` takes about a quarter of an hour, `bench-national` an hour or more.
+# `bench` then imports a generated roster of BENCH_ROWS rows (each case twice, the faster run
+# kept) beside django-import-export (the optional extra `bench`, installed here only) and, on
+# PostgreSQL, calamine + COPY; then the
 # dashboard's national roll-up (tools.bench.national: `congdoan generate` data, the roll-up
 # beside a recursive CTE, a GROUP BY summed in Python and DuckDB over Parquet) at
 # NATIONAL_MEMBERS members in NATIONAL_UNITS grassroots unions; last, the dashboard under 16

@@ -44,3 +44,19 @@ def test_the_table_puts_each_figure_beside_the_reference_with_their_ratio():
     *_, known, new = out.getvalue().splitlines()
     assert known.split() == ["page", "x", "50", "10.0", "15.0", "1.50", "16.0"]
     assert new.split() == ["page", "new", "3", "–", "1.0", "1.0"]
+
+
+def test_the_roster_benchmark_runs_each_case_repeatedly_and_keeps_the_fastest(tmp_path):
+    command = [
+        sys.executable, "-m", "tools.bench.roster_import", "--database", "sqlite",
+        "--rows", "200", "--small-rows", "0", "--cases", "congdoan", "--repeat", "2",
+        "--unions-per-district", "2", "--out", str(tmp_path),
+        "--reference", str(tmp_path / "reference.json"),
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stderr
+    run = json.loads((tmp_path / "last-import-sqlite-200.json").read_text(encoding="utf-8"))
+    figures = run["results"]["congdoan"]
+    assert figures["written"] == 200 and figures["errors"] == 0
+    assert len(figures["runs_s"]) == 2 and figures["seconds"] == min(figures["runs_s"])
