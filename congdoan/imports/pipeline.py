@@ -264,6 +264,9 @@ def _stream(
             for row in chunk:
                 if row.errors:
                     row.values, row.data = {}, {}
+            # Emptied, not just left: the generator that made the list still holds it, and
+            # the collector would walk every row of it (a twentieth of an import's time).
+            chunk.clear()
             chunk_done()
         if progress is not None:
             progress(done, total)
