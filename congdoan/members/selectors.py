@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from django.db import connection
 from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from congdoan.accounts.models import Role
@@ -293,6 +294,18 @@ def member_page(
     rows = list(members[: size + 1])
     more, rows = len(rows) > size, rows[:size]
     return MemberPage(rows, f"{rows[-1].search_key}:{rows[-1].pk}" if more else None)
+
+
+def registered_with(field: str, values: list[str]) -> QuerySet[Member]:
+    """People whose `field` (national_id or card_number) is one of `values` (thousands, for
+    an import's chunk). On PostgreSQL they go as one array (= ANY), not an IN list of a
+    parameter each: half the time for 5,000 values, most of it in parsing the list."""
+    if connection.vendor != "postgresql":
+        return Member.objects.filter(**{f"{field}__in": values})
+    column = connection.ops.quote_name(Member._meta.get_field(field).column)
+    table = connection.ops.quote_name(Member._meta.db_table)
+    ids = RawSQL(f"SELECT id FROM {table} WHERE {column} = ANY(%s)", [list(values)])
+    return Member.objects.filter(pk__in=ids)
 
 
 def standing_span(member: Member) -> Membership | None:

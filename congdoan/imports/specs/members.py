@@ -31,6 +31,7 @@ from congdoan.imports.specs import member_columns
 from congdoan.imports.specs.base import Column, Context, ImportSpec, Row
 from congdoan.imports.specs.units import unit_code
 from congdoan.members import bulk, rules
+from congdoan.members import selectors as member_selectors
 from congdoan.members import services as member_services
 from congdoan.members.models import Gender, Member, Membership
 from congdoan.org.models import Unit, UnitVersion
@@ -295,7 +296,7 @@ class MembersSpec(ImportSpec):
         found: dict[int, Member] = {}
         for field, values in (("national_id", ids), ("card_number", cards)):
             for chunk in _chunks(values):
-                for member in Member.objects.filter(**{f"{field}__in": chunk}):
+                for member in member_selectors.registered_with(field, chunk):
                     found[member.pk] = member
         unit_ids = {row.data["unit"].pk for row in rows if row.data.get("unit")}
         for chunk in _chunks(names):

@@ -80,3 +80,16 @@ def test_the_cli_refuses_an_unknown_unit(db):
     with pytest.raises(CommandError) as excinfo:
         call_command("members", "count", "NOPE")
     assert excinfo.value.returncode == 2
+
+
+def test_registered_with_finds_the_people_of_given_national_ids_or_cards(org):
+    an = make_member(unit=org.grassroots_a1, national_id="079090123456", card_number="T-1")
+    binh = make_member(
+        unit=org.grassroots_a1, national_id="079185654321", gender="female",
+        birth_date=D(1985, 2, 2),
+    )  # fmt: skip
+    make_member(unit=org.grassroots_a1, national_id="079090000111")
+    wanted = ["079090123456", "079185654321", "001099000000"]
+    assert set(selectors.registered_with("national_id", wanted)) == {an, binh}
+    assert list(selectors.registered_with("card_number", ["T-1", "T-2"])) == [an]
+    assert not selectors.registered_with("national_id", [])
