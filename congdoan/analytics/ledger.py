@@ -122,7 +122,7 @@ def add(changes: dict[Key, list[int]]) -> None:
         _write_days(changes)
         _gather(by_month)
         return
-    kept = list(Checkpoint.objects.order_by("month").values_list("month", flat=True))
+    kept = _kept_months()
     month_rows = []
     for unit_id, months in by_month.items():
         opening = [0] * _STOCK_COUNT
@@ -139,6 +139,10 @@ def add(changes: dict[Key, list[int]]) -> None:
     if month_rows:
         _upsert_rows(UnitMonth._meta.db_table, ("unit_id", "month"), month_rows)
     _months_moved(kept, first_day)
+
+
+def _kept_months() -> list[dt.date]:
+    return list(Checkpoint.objects.order_by("month").values_list("month", flat=True))
 
 
 def _upsert_rows(table: str, keys: tuple[str, str], rows: list[tuple]) -> None:
@@ -268,5 +272,7 @@ def _settle() -> None:
         cursor.execute(f"DELETE FROM {_GATHERED}")
     if isinstance(first, str):  # SQLite gives the text it keeps
         first = dt.date.fromisoformat(first)
-    kept = list(Checkpoint.objects.order_by("month").values_list("month", flat=True))
+    # `first` is a month's first day, not the day changed: that month's stamp moves too,
+    # which costs its cached openings one more read and nothing else.
+    kept = _kept_months()
     _months_moved(kept, first)
